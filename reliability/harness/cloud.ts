@@ -1,22 +1,25 @@
 /**
- * The cloud side of a reliability scenario: the real app and dynalite on
- * 127.0.0.1 (dev/stack.ts), with dynalite persisting to a temp folder so it
- * can be stopped and restarted mid-run without losing data, a switch that
+ * The cloud side of a reliability scenario: the real app (dev/stack.ts) and
+ * dynalite on 127.0.0.1, with dynalite in its own process persisting to a
+ * temp folder, so it can be killed and restarted mid-run without losing
+ * committed data, a switch that
  * makes BatchWriteItem return unprocessed items, and queries that count what
  * the table holds.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { startDynalite, type LocalDynamo } from "../../dev/dynalite.ts";
-import { startStack, type Stack } from "../../dev/stack.ts";
+import type { Subprocess } from "bun";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { ensureTable } from "../../dev/ensure-table.ts";
+import { LOCAL_TABLE, startStack, type Stack } from "../../dev/stack.ts";
 import { Logger, memorySink } from "../../lib/log.ts";
 
 /** How BatchWriteItem behaves for the app. */
 export type BatchWriteMode =
   | { kind: "normal" }
-  /** Writes only the first `keep` items of each call and returns the rest as UnprocessedItems. */
+  /** Writes at most `keep` new items per call; the rest stay unprocessed on every call until the mode is normal again. */
   | { kind: "unprocessed"; keep: number };
 
 export interface StoredItem {
@@ -35,12 +38,15 @@ export interface Cloud {
   readonly stack: Stack;
   readonly url: string;
   readonly ingestToken: string;
+  readonly tableName: string;
+  /** A client of the child-process store, for inspecting the table (not `stack.documentClient`). */
+  readonly documentClient: DynamoDBDocumentClient;
   /** Every line the app logged, as JSON text. */
   readonly logLines: string[];
   /** BatchWriteItem calls the app made, whatever the mode. */
   readonly batchWriteCalls: () => number;
   setBatchWriteMode(mode: BatchWriteMode): void;
-  /** Stops dynalite; the app's store calls fail until `startStore`. */
+  /** Kills dynalite (SIGKILL); the app's store calls fail until `startStore`. */
   stopStore(): Promise<void>;
   /** Starts dynalite again on the same port and folder. */
   startStore(): Promise<void>;
@@ -56,8 +62,14 @@ export interface CloudOptions {
   tokens?: { ingest?: string; read?: string; admin?: string };
 }
 
-/** Wraps the document client so BatchWriteItem can be made to leave items unprocessed. */
-function faultyClient(client: DynamoDBDocumentClient, state: { mode: BatchWriteMode; calls: number }): DynamoDBDocumentClient {
+/**
+ * Wraps the document client so BatchWriteItem can leave items unprocessed.
+ * In `unprocessed` mode each call writes at most `keep` items it has not
+ * met before; every other item becomes stuck and comes back unprocessed on
+ * every later call, as items of a throttled partition do, until the mode
+ * returns to normal.
+ */
+function faultyClient(client: DynamoDBDocumentClient, state: { mode: BatchWriteMode; calls: number; stuck: Set<string> }): DynamoDBDocumentClient {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property !== "send") return Reflect.get(target, property, receiver);
@@ -67,31 +79,60 @@ function faultyClient(client: DynamoDBDocumentClient, state: { mode: BatchWriteM
         const mode = state.mode;
         if (mode.kind === "normal") return target.send(command);
 
-        const requestItems = command.input.RequestItems ?? {};
-        const [table, requests = []] = Object.entries(requestItems)[0] ?? ["", []];
-        const kept = requests.slice(0, mode.keep);
-        const left = requests.slice(mode.keep);
+        const [table, requests = []] = Object.entries(command.input.RequestItems ?? {})[0] ?? ["", []];
+        const keyOf = (request: (typeof requests)[number]) => `${request.PutRequest?.Item?.pk}|${request.PutRequest?.Item?.sk}`;
+        const fresh = requests.filter((request) => !state.stuck.has(keyOf(request)));
+        const kept = fresh.slice(0, mode.keep);
+        for (const request of fresh.slice(mode.keep)) state.stuck.add(keyOf(request));
         if (kept.length > 0) await target.send(new BatchWriteCommand({ RequestItems: { [table]: kept } }));
+        const left = requests.filter((request) => state.stuck.has(keyOf(request)));
         return { UnprocessedItems: left.length > 0 ? { [table]: left } : {}, $metadata: {} };
       };
     },
   });
 }
 
-/** Starts the app and a persistent dynalite in a new temp folder. */
+interface StoreProcess {
+  port: number;
+  process: Subprocess;
+}
+
+/** Starts dynalite in a child process on `port` (0 for a free one) and waits until it listens. */
+async function spawnStore(dataDir: string, port: number): Promise<StoreProcess> {
+  const child = Bun.spawn(["bun", "run", join(import.meta.dir, "dynalite-child.ts"), dataDir, String(port)], { stdout: "pipe", stderr: "inherit" });
+  const reader = child.stdout.getReader();
+  let text = "";
+  const deadline = Date.now() + 15_000;
+  while (!text.includes("\n")) {
+    if (Date.now() > deadline) throw new Error(`dynalite did not start within 15 s on port ${port}`);
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`dynalite exited before listening on port ${port} (exit ${await child.exited})`);
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return { port: (JSON.parse(text.split("\n")[0]!) as { port: number }).port, process: child };
+}
+
+/** Starts the app and a persistent dynalite (own process) in a new temp folder. */
 export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   const dataDir = mkdtempSync(join(tmpdir(), "thermo-rel-dynalite-"));
+  let store = await spawnStore(dataDir, 0);
+  const endpoint = `http://127.0.0.1:${store.port}`;
+  const rawClient = new DynamoDBClient({ endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 2 });
+  const documentClient = DynamoDBDocumentClient.from(rawClient, { marshallOptions: { removeUndefinedValues: true } });
+  const tableName = options.env?.THERMO_TABLE ?? LOCAL_TABLE;
+  await ensureTable(rawClient, tableName);
+
   const log = memorySink();
-  const state = { mode: { kind: "normal" } as BatchWriteMode, calls: 0 };
+  const state = { mode: { kind: "normal" } as BatchWriteMode, calls: 0, stuck: new Set<string>() };
+  // The stack also starts an in-memory dynalite of its own; the app is pointed at the child process instead.
   const stack = await startStack({
-    dataDir,
     dashboard: false,
     env: options.env ?? {},
     tokens: options.tokens ?? {},
     logger: new Logger("cloud", { level: "info", sink: log.sink }),
-    wrapClient: (client) => faultyClient(client, state),
+    wrapClient: () => faultyClient(documentClient, state),
   });
-  let restarted: LocalDynamo | undefined;
   let isStoreUp = true;
 
   const readingsOf = async (deviceId: string, days: readonly string[]): Promise<StoredItem[]> => {
@@ -99,9 +140,9 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     for (const day of days) {
       let startKey: Record<string, unknown> | undefined;
       do {
-        const output = await stack.documentClient.send(
+        const output = await documentClient.send(
           new QueryCommand({
-            TableName: stack.config.tableName,
+            TableName: tableName,
             KeyConditionExpression: "pk = :pk",
             ExpressionAttributeValues: { ":pk": `${deviceId}#${day}` },
             ExclusiveStartKey: startKey,
@@ -119,26 +160,33 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
     stack,
     url: stack.url,
     ingestToken: stack.tokens.ingest,
+    tableName,
+    documentClient,
     logLines: log.lines,
     batchWriteCalls: () => state.calls,
     setBatchWriteMode: (mode) => {
       state.mode = mode;
+      if (mode.kind === "normal") state.stuck.clear();
     },
     stopStore: async () => {
       if (!isStoreUp) return;
-      await (restarted ?? stack.dynamo).close();
+      store.process.kill("SIGKILL");
+      await store.process.exited;
       isStoreUp = false;
     },
     startStore: async () => {
       if (isStoreUp) return;
-      restarted = await startDynalite({ path: dataDir, port: stack.dynamo.port });
+      store = await spawnStore(dataDir, store.port);
       isStoreUp = true;
     },
     readingsOf,
     stop: async () => {
-      if (restarted !== undefined && isStoreUp) await restarted.close();
-      // The stack closes the dynalite it started; after a restart that one is already closed.
-      await stack.stop().catch(() => undefined);
+      await stack.stop();
+      rawClient.destroy();
+      if (isStoreUp) {
+        store.process.kill("SIGTERM");
+        await store.process.exited;
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -185,9 +185,9 @@ scenario("security: CSV and header injection", {}, async (checks) => {
   const hostile = ["=HYPERLINK(\"http://127.0.0.1/x\",\"y\")", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"];
   for (const [index, text] of hostile.entries()) {
     // Written straight to the table: the API rejects such values, but a CSV export must stay safe whatever the table holds.
-    await cloud.stack.documentClient.send(
+    await cloud.documentClient.send(
       new PutCommand({
-        TableName: cloud.stack.config.tableName,
+        TableName: cloud.tableName,
         Item: {
           pk: `${device}#${DAY}`,
           sk: new Date(Date.UTC(2026, 2, 8, 10, 0, index)).toISOString(),
