@@ -16,7 +16,7 @@ export interface Delivery {
   stored: number;
   lost: number;
   duplicated: number;
-  /** Sort keys of the lost readings, oldest first, at most 10. */
+  /** Sort keys of the lost readings (first those taken twice at one instant, then the missing), at most 10. */
   lostKeys: string[];
   /** Sort keys of stored items that match no taken reading, at most 10. */
   extraKeys: string[];
@@ -53,7 +53,13 @@ export function daysOf(readings: readonly TakenReading[], timeZone = "UTC"): str
 /** Compares the readings taken with the items stored for the same device. */
 export function countDelivery(taken: readonly TakenReading[], stored: readonly StoredItem[], timeZone = "UTC"): Delivery {
   const takenByKey = new Map<string, TakenReading>();
-  for (const reading of taken) takenByKey.set(sortKeyOf(reading.record_date, timeZone), reading);
+  // Two readings with one instant share a key, so the later one overwrites the earlier in the table.
+  const collidedKeys: string[] = [];
+  for (const reading of taken) {
+    const key = sortKeyOf(reading.record_date, timeZone);
+    if (takenByKey.has(key)) collidedKeys.push(key);
+    takenByKey.set(key, reading);
+  }
   const storedByKey = new Map<string, StoredItem>();
   for (const item of stored) storedByKey.set(item.sk, item);
 
@@ -75,11 +81,11 @@ export function countDelivery(taken: readonly TakenReading[], stored: readonly S
   }
 
   return {
-    taken: takenByKey.size,
+    taken: taken.length,
     stored: storedByKey.size,
-    lost: lostKeys.length,
+    lost: lostKeys.length + collidedKeys.length,
     duplicated: extraKeys.length,
-    lostKeys: lostKeys.slice(0, 10),
+    lostKeys: [...collidedKeys, ...lostKeys].slice(0, 10),
     extraKeys: extraKeys.slice(0, 10),
     altered: altered.slice(0, 10),
     isInOrder,
