@@ -92,5 +92,6 @@ export class RelayGuard {
   async close(): Promise<void> {
     await this.driver.close();
     this.state = false;
+    this.logger.info("relay_closed", { relay: this.driver.description, on: false });
   }
 }

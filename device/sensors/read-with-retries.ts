@@ -21,8 +21,16 @@ export interface ReadWithRetriesOptions {
   signal?: AbortSignal;
 }
 
-async function readOnce(sensor: Sensor, clock: Clock, timeoutMs: number): Promise<SensorSample> {
+async function readOnce(sensor: Sensor, clock: Clock, timeoutMs: number, signal: AbortSignal | undefined): Promise<SensorSample> {
+  signal?.throwIfAborted();
   const timer = new AbortController();
+  // A read that never returns must not hold up a stop, so the stop signal also ends the wait.
+  const stopped = new Promise<never>((_resolve, reject) => {
+    if (signal === undefined) return;
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    timer.signal.addEventListener("abort", () => signal.removeEventListener("abort", onAbort), { once: true });
+  });
   const timeout = clock.sleep(timeoutMs, timer.signal).then(
     () => {
       throw new SensorReadError(sensor.description, "TIMED_OUT", `read took longer than ${timeoutMs} ms`);
@@ -30,7 +38,7 @@ async function readOnce(sensor: Sensor, clock: Clock, timeoutMs: number): Promis
     () => new Promise<never>(() => {}),
   );
   try {
-    return await Promise.race([sensor.read(), timeout]);
+    return await Promise.race([sensor.read(), timeout, stopped]);
   } finally {
     timer.abort();
   }
@@ -43,7 +51,7 @@ async function readOnce(sensor: Sensor, clock: Clock, timeoutMs: number): Promis
 export async function readWithRetries(sensor: Sensor, options: ReadWithRetriesOptions): Promise<SensorSample> {
   const { clock } = options;
   const spacingMs = Math.max(1, sensor.minIntervalMs);
-  return retry(() => readOnce(sensor, clock, options.readTimeoutMs ?? 5000), {
+  return retry(() => readOnce(sensor, clock, options.readTimeoutMs ?? 5000, options.signal), {
     maxAttempts: options.maxAttempts ?? 3,
     // A fixed spacing: the backoff never exceeds the sensor's interval, and retryAfterMs raises it to exactly that.
     baseMs: spacingMs,

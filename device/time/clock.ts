@@ -120,5 +120,5 @@ export class ManualClock implements Clock {
 
 /** Lets pending promise callbacks and I/O callbacks run. */
 async function settle(): Promise<void> {
-  for (let turn = 0; turn < 5; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
