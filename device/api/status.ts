@@ -1,0 +1,49 @@
+/** The shape of `GET /status`, shared by the local API and `thermo status`. */
+import { z } from "zod";
+
+export const deviceStatusSchema = z.object({
+  device_id: z.string(),
+  version: z.string(),
+  unit: z.enum(["F", "C"]),
+  /** Newest accepted reading in `unit`, or null before the first. */
+  temperature: z.number().nullable(),
+  humidity: z.number().nullable(),
+  reading_at: z.string().nullable(),
+  reading_age_s: z.number().nullable(),
+  setpoint: z.number(),
+  setpoint_source: z.string(),
+  heater: z.object({
+    on: z.boolean(),
+    since: z.string(),
+    reason: z.string().nullable(),
+  }),
+  relay: z.object({ driver: z.string(), bcm: z.number(), header_pin: z.number(), active_low: z.boolean() }),
+  sensor: z.object({
+    driver: z.string(),
+    healthy: z.boolean(),
+    consecutive_failures: z.number(),
+    last_error: z.string().nullable(),
+    rejected_total: z.number(),
+    last_rejection: z.string().nullable(),
+  }),
+  upload: z.object({
+    configured: z.boolean(),
+    last_success_at: z.string().nullable(),
+    last_attempt_at: z.string().nullable(),
+    last_error: z.string().nullable(),
+    consecutive_failures: z.number(),
+  }),
+  outbox: z.object({
+    depth: z.number(),
+    dead_letters: z.number(),
+    evicted_total: z.number(),
+    oldest_at: z.string().nullable(),
+  }),
+  safety: z.object({
+    runaway_lockout_until: z.string().nullable(),
+    max_on_cooldown_until: z.string().nullable(),
+    last_over_temperature_at: z.string().nullable(),
+  }),
+  uptime_s: z.number(),
+});
+export type DeviceStatus = z.infer<typeof deviceStatusSchema>;

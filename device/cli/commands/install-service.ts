@@ -1,0 +1,47 @@
+/** `thermo install-service`: writes the systemd unit (or prints it with --dry-run) and says what to run next. */
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { DeviceConfig } from "../../config/load.ts";
+import { DEFAULT_CONFIG_PATH } from "../../config/load.ts";
+import { EXIT_CODES } from "../../run/exit-codes.ts";
+import { renderUnit } from "../../service/systemd-unit.ts";
+import type { CliIo } from "../io.ts";
+
+export const DEFAULT_UNIT_PATH = "/etc/systemd/system/thermo.service";
+
+/** The command that starts this program: the binary itself, or bun with the script when run from source. */
+export function programCommand(): string[] {
+  const isCompiled = Bun.main.startsWith("/$bunfs/");
+  return isCompiled ? [process.execPath] : [process.execPath, resolve(Bun.main)];
+}
+
+export function installServiceCommand(options: { config: DeviceConfig; io: CliIo; unitPath: string | undefined; user: string | undefined; isDryRun: boolean; command?: string[] }): number {
+  const { config, io } = options;
+  if (options.user !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(options.user)) {
+    io.err(`error: --user must be a Linux user name such as "thermo", got "${options.user}"`);
+    return EXIT_CODES.usage;
+  }
+  const unit = renderUnit({
+    command: options.command ?? programCommand(),
+    configPath: resolve(config.config_path ?? DEFAULT_CONFIG_PATH),
+    user: options.user,
+    dataDir: config.data_dir,
+  });
+  if (options.isDryRun) {
+    io.out(unit);
+    return EXIT_CODES.ok;
+  }
+
+  const unitPath = options.unitPath ?? DEFAULT_UNIT_PATH;
+  try {
+    writeFileSync(unitPath, unit, { mode: 0o644 });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    io.err(`error: writing ${unitPath} failed (${code ?? String(error)})${code === "EACCES" ? "; run with sudo" : ""}`);
+    return EXIT_CODES.startFailure;
+  }
+  io.out(`wrote ${unitPath}`);
+  io.out("next: sudo systemctl daemon-reload && sudo systemctl enable --now thermo");
+  if (config.config_path === undefined) io.out(`note: ${DEFAULT_CONFIG_PATH} does not exist yet; the service will run on defaults until you create it`);
+  return EXIT_CODES.ok;
+}

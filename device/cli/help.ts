@@ -1,0 +1,42 @@
+/** `thermo --help`: the commands and every option with its unit and default, from the key table. */
+import { CONFIG_KEYS, CONFIG_KEY_NAMES, envNameOf, flagNameOf, type ConfigKey } from "../config/keys.ts";
+import { DEFAULT_CONFIG_PATH } from "../config/load.ts";
+
+const COMMAND_HELP = `Usage: thermo [command] [options]
+
+Keeps a space at its setpoint with a heater relay on a Raspberry Pi and delivers
+every reading to the thermo cloud API.
+
+Commands:
+  run                 Run the control loop (the default)
+  read                Take one sensor reading and print it (wiring check)
+  relay on|off        Drive the relay by hand; "on" holds for --hold-s seconds, then turns off
+  status              Query the local API of a running thermo
+  install-service     Write a systemd unit that restarts on failure and turns the relay off on stop
+  help                Show this help (also --help)
+  version             Show the version (also --version)
+
+Command options:
+  --config PATH       Configuration file (TOML); default ${DEFAULT_CONFIG_PATH}, or THERMO_CONFIG
+  --json              read, status: print JSON
+  --hold-s SECONDS    relay on: seconds to hold the relay on before turning it off (default 10)
+  --unit-path PATH    install-service: where to write the unit (default /etc/systemd/system/thermo.service)
+  --user NAME         install-service: run as this user in group gpio (default root)
+  --dry-run           install-service: print the unit instead of writing it
+
+Configuration options (precedence: flag > THERMO_<KEY> variable > file > default):`;
+
+function optionLine(key: string, spec: ConfigKey): string {
+  const valueHint = spec.kind === "boolean" ? "[=true|false]" : spec.kind === "string" ? " TEXT" : " N";
+  const left = `  ${flagNameOf(key)}${valueHint}`;
+  const defaultText = spec.defaultText === undefined ? "" : ` (default ${spec.defaultText})`;
+  return `${left.padEnd(34)} ${spec.help}${defaultText}`;
+}
+
+export function renderHelp(): string {
+  const lines = [COMMAND_HELP];
+  for (const key of CONFIG_KEY_NAMES) lines.push(optionLine(key, CONFIG_KEYS[key]));
+  lines.push("", `Every option is also a file key (relay_bcm = 17) and a variable (${envNameOf("relay_bcm")}=17).`);
+  lines.push("Secrets: prefer ingest_token_file and api_token_file, which read the token from a file.");
+  return lines.join("\n");
+}

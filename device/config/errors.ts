@@ -1,0 +1,40 @@
+/** Errors raised while reading and checking the device configuration. */
+
+/** Where a setting came from, so a message can point at the right place to fix it. */
+export type ConfigSource = "default" | "file" | "env" | "flag";
+
+/** One rejected setting: its key, where it came from, the value, and what is allowed. */
+export interface ConfigProblem {
+  key: string;
+  source: ConfigSource;
+  /** How the source spells the key: `--relay-bcm`, `THERMO_RELAY_BCM` or the file key. */
+  origin: string;
+  value: unknown;
+  message: string;
+}
+
+/** The configuration is invalid; `problems` lists every rejected setting. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[], options?: { cause?: unknown }) {
+    super(formatProblems(problems), options);
+    this.problems = problems;
+  }
+}
+
+function showValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value) ?? String(value);
+}
+
+function formatProblems(problems: ConfigProblem[]): string {
+  const lines = problems.map((problem) => {
+    const where = problem.source === "default" ? problem.key : `${problem.key} (from ${problem.origin})`;
+    const shown = problem.key.endsWith("token") ? "(secret not shown)" : showValue(problem.value);
+    return `  ${where} = ${shown}: ${problem.message}`;
+  });
+  return `invalid configuration:\n${lines.join("\n")}`;
+}

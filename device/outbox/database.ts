@@ -1,0 +1,72 @@
+/**
+ * Opens the device's SQLite database: the outbox of readings not yet
+ * delivered, the dead letters the API rejected for good, and a small
+ * key-value table for state that must survive restarts (the setpoint).
+ *
+ * WAL with synchronous=FULL: a committed reading survives kill -9 and power
+ * loss, and the uploader's reads do not block the control loop's writes.
+ */
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+/** File name of the database inside data_dir. */
+export const DATABASE_FILE = "thermo.sqlite";
+
+const SCHEMA_VERSION = 1;
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     instant_ms INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     queued_at_ms INTEGER NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS dead_letters (
+     id INTEGER PRIMARY KEY,
+     instant_ms INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     queued_at_ms INTEGER NOT NULL,
+     failed_at_ms INTEGER NOT NULL,
+     status INTEGER,
+     error TEXT NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS state (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
+];
+
+/**
+ * Opens (creating when needed) the database at `path` and brings its schema up to date.
+ * @throws {Error} from SQLite when the file cannot be opened or is not a database
+ */
+export function openDeviceDatabase(path: string): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { create: true, strict: true });
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA busy_timeout = 5000");
+
+  const row = db.query("PRAGMA user_version").get() as { user_version: number };
+  if (row.user_version > SCHEMA_VERSION) {
+    db.close();
+    throw new Error(`database ${path} has schema version ${row.user_version}, newer than this thermo (${SCHEMA_VERSION}); install the newer thermo or move the file away`);
+  }
+  db.transaction(() => {
+    for (let version = row.user_version; version < SCHEMA_VERSION; version++) db.exec(MIGRATIONS[version] ?? "");
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  })();
+  return db;
+}
+
+/** Reads a value from the state table. */
+export function readState(db: Database, key: string): string | undefined {
+  const row = db.query("SELECT value FROM state WHERE key = $key").get({ key }) as { value: string } | null;
+  return row?.value;
+}
+
+/** Writes a value to the state table in its own transaction. */
+export function writeState(db: Database, key: string, value: string): void {
+  db.query("INSERT INTO state (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run({ key, value });
+}

@@ -1,0 +1,84 @@
+/**
+ * Runs the uploader until stopped: drains the outbox batch after batch, waits
+ * `intervalMs` when it is empty, and after a failure waits a capped
+ * exponential backoff with jitter (the shared helper) or the server's
+ * Retry-After, whichever is longer.
+ */
+import { backoffDelayMs } from "../../lib/retry.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { Clock } from "../time/clock.ts";
+import type { UploadOutcome, Uploader } from "./uploader.ts";
+
+/** First backoff step after a failed upload, in ms. */
+export const UPLOAD_BACKOFF_BASE_MS = 5_000;
+/** Shortest wait after a failed upload, in ms, so full jitter never turns into a tight loop. */
+export const UPLOAD_BACKOFF_FLOOR_MS = 1_000;
+/** Longest backoff between failed uploads, in ms. */
+export const UPLOAD_BACKOFF_CAP_MS = 15 * 60_000;
+
+/** What the status endpoint shows about uploads. */
+export interface UploadStatus {
+  lastSuccessAtMs: number | undefined;
+  lastAttemptAtMs: number | undefined;
+  lastError: string | undefined;
+  consecutiveFailures: number;
+}
+
+export interface UploadLoopOptions {
+  uploader: Uploader;
+  clock: Clock;
+  logger: Logger;
+  intervalMs: number;
+  signal: AbortSignal;
+  /** Source of randomness for the jitter. @default Math.random */
+  random?: () => number;
+}
+
+export class UploadLoop {
+  readonly status: UploadStatus = { lastSuccessAtMs: undefined, lastAttemptAtMs: undefined, lastError: undefined, consecutiveFailures: 0 };
+  private readonly options: UploadLoopOptions;
+
+  constructor(options: UploadLoopOptions) {
+    this.options = options;
+  }
+
+  /** Runs until the signal aborts; never throws for upload failures. */
+  async run(): Promise<void> {
+    const { signal, clock } = this.options;
+    while (!signal.aborted) {
+      let outcome: UploadOutcome;
+      try {
+        outcome = await this.options.uploader.uploadBatch(signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        throw error;
+      }
+      const waitMs = this.record(outcome);
+      if (waitMs > 0) await clock.sleep(waitMs, signal).catch(() => undefined);
+    }
+  }
+
+  /** Updates the status and returns how long to wait before the next attempt. */
+  private record(outcome: UploadOutcome): number {
+    const { clock, logger, intervalMs } = this.options;
+    const nowMs = clock.now();
+    if (outcome.kind === "idle") return intervalMs;
+    this.status.lastAttemptAtMs = nowMs;
+
+    if (outcome.kind === "delivered" || outcome.kind === "dead_lettered") {
+      if (outcome.kind === "delivered") this.status.lastSuccessAtMs = nowMs;
+      this.status.consecutiveFailures = 0;
+      this.status.lastError = undefined;
+      return 0;
+    }
+
+    this.status.consecutiveFailures++;
+    this.status.lastError = outcome.error;
+    const backoffMs = UPLOAD_BACKOFF_FLOOR_MS + backoffDelayMs(this.status.consecutiveFailures, { baseMs: UPLOAD_BACKOFF_BASE_MS, capMs: UPLOAD_BACKOFF_CAP_MS, random: this.options.random });
+    const delayMs = outcome.retryAfterMs === 0 ? 0 : Math.max(backoffMs, outcome.retryAfterMs ?? 0);
+    const fields = { status: outcome.status, error: outcome.error, attempt: this.status.consecutiveFailures, delay_ms: delayMs, retry_after_ms: outcome.retryAfterMs };
+    if (outcome.isAuthFailure) logger.error("upload_unauthorized", fields);
+    else logger.warn("upload_failed", fields);
+    return delayMs;
+  }
+}

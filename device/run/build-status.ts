@@ -1,0 +1,72 @@
+/** Assembles `GET /status` from the service's parts. */
+import { formatLocalRfc3339 } from "../../time/zone.ts";
+import type { DeviceStatus } from "../api/status.ts";
+import type { DeviceConfig } from "../config/load.ts";
+import type { Controller } from "../control/controller.ts";
+import type { Decision } from "../control/decision.ts";
+import type { Outbox } from "../outbox/outbox.ts";
+import type { UploadStatus } from "../outbox/upload-loop.ts";
+import type { RelayGuard } from "../relays/relay-guard.ts";
+import type { SensorHealth } from "./sensor-health.ts";
+
+export interface StatusParts {
+  config: DeviceConfig;
+  version: string;
+  nowMs: number;
+  startedAtMs: number;
+  latest: { temperature: number; humidity: number | undefined; atMs: number } | undefined;
+  relay: RelayGuard;
+  controller: Controller;
+  lastDecision: Decision | undefined;
+  setpointSource: string;
+  sensorDescription: string;
+  sensorHealth: SensorHealth;
+  upload: UploadStatus | undefined;
+  outbox: Outbox;
+}
+
+export function buildStatus(parts: StatusParts): DeviceStatus {
+  const { config, latest, nowMs } = parts;
+  const time = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? null : formatLocalRfc3339(ms, config.timezone));
+  const faults = parts.controller.faults;
+  return {
+    device_id: config.device_id,
+    version: parts.version,
+    unit: config.unit,
+    temperature: latest?.temperature ?? null,
+    humidity: latest?.humidity ?? null,
+    reading_at: time(latest?.atMs),
+    reading_age_s: latest === undefined ? null : Math.round((nowMs - latest.atMs) / 1000),
+    setpoint: parts.controller.setpoint,
+    setpoint_source: parts.setpointSource,
+    heater: { on: parts.relay.isOn, since: time(parts.relay.sinceMs) ?? "", reason: parts.lastDecision?.reason ?? null },
+    relay: { driver: parts.relay.description, bcm: config.relay_bcm, header_pin: config.relay_header_pin, active_low: config.relay_active_low },
+    sensor: {
+      driver: parts.sensorDescription,
+      healthy: parts.sensorHealth.isLatestAccepted,
+      consecutive_failures: parts.sensorHealth.consecutiveFailures,
+      last_error: parts.sensorHealth.lastError ?? null,
+      rejected_total: parts.sensorHealth.rejectedTotal,
+      last_rejection: parts.sensorHealth.lastRejection ?? null,
+    },
+    upload: {
+      configured: parts.upload !== undefined,
+      last_success_at: time(parts.upload?.lastSuccessAtMs),
+      last_attempt_at: time(parts.upload?.lastAttemptAtMs),
+      last_error: parts.upload?.lastError ?? null,
+      consecutive_failures: parts.upload?.consecutiveFailures ?? 0,
+    },
+    outbox: {
+      depth: parts.outbox.depth,
+      dead_letters: parts.outbox.deadLetterCount,
+      evicted_total: parts.outbox.evictedTotal,
+      oldest_at: time(parts.outbox.oldestInstantMs),
+    },
+    safety: {
+      runaway_lockout_until: faults.runawayLockoutUntilMs === Number.POSITIVE_INFINITY ? "until restart" : time(faults.runawayLockoutUntilMs),
+      max_on_cooldown_until: time(faults.maxOnCooldownUntilMs),
+      last_over_temperature_at: time(faults.lastOverTemperatureAtMs),
+    },
+    uptime_s: Math.round((nowMs - parts.startedAtMs) / 1000),
+  };
+}

@@ -1,0 +1,306 @@
+/**
+ * `thermo run`: reads the sensor every poll interval, commits each accepted
+ * reading to the outbox, decides with the controller, switches the relay, and
+ * uploads in the background. The relay is driven off at start, on stop and on
+ * every fatal error; a relay failure ends the service with a non-zero code so
+ * systemd restarts it.
+ */
+import type { Database } from "bun:sqlite";
+import type { Logger } from "../../lib/log.ts";
+import type { DesiredState, Unit, WireReading } from "../../schema.ts";
+import { formatLocalRfc3339 } from "../../time/zone.ts";
+import type { DeviceConfig } from "../config/load.ts";
+import { Controller } from "../control/controller.ts";
+import { SAFETY_REASONS, type Decision } from "../control/decision.ts";
+import { controlSettingsFromConfig } from "../control/settings.ts";
+import { SetpointStore, SETPOINT_SOURCES, type SetpointSource } from "../control/setpoint-store.ts";
+import { checkSetpoint, fromCelsius, type SetpointCheck } from "../control/units.ts";
+import { Outbox } from "../outbox/outbox.ts";
+import { UploadLoop } from "../outbox/upload-loop.ts";
+import { Uploader } from "../outbox/uploader.ts";
+import { RelayGuard } from "../relays/relay-guard.ts";
+import type { RelayDriver } from "../relays/relay.ts";
+import { PlausibilityFilter } from "../sensors/plausibility.ts";
+import { readWithRetries } from "../sensors/read-with-retries.ts";
+import type { Sensor } from "../sensors/sensor.ts";
+import type { Clock } from "../time/clock.ts";
+import { buildStatus } from "./build-status.ts";
+import { EXIT_CODES } from "./exit-codes.ts";
+import { createSensorHealth } from "./sensor-health.ts";
+import type { DeviceStatus } from "../api/status.ts";
+
+export interface ThermostatServiceOptions {
+  config: DeviceConfig;
+  clock: Clock;
+  logger: Logger;
+  sensor: Sensor;
+  relay: RelayDriver;
+  db: Database;
+  version: string;
+  fetch?: typeof fetch;
+}
+
+/** The newest accepted reading, in the device's unit. */
+export interface AcceptedReading {
+  temperature: number;
+  humidity: number | undefined;
+  atMs: number;
+}
+
+export class ThermostatService {
+  /** Resolves with the process exit code once the service has stopped. */
+  readonly exited: Promise<number>;
+  readonly relay: RelayGuard;
+  readonly outbox: Outbox;
+  readonly controller: Controller;
+  private readonly options: ThermostatServiceOptions;
+  private readonly log: Logger;
+  private readonly abort = new AbortController();
+  private readonly filter: PlausibilityFilter;
+  private readonly setpoints: SetpointStore;
+  private readonly sensorHealth = createSensorHealth();
+  private readonly uploadLoop: UploadLoop | undefined;
+  private readonly startedAtMs: number;
+  private resolveExit!: (code: number) => void;
+  private latest: AcceptedReading | undefined;
+  private lastDecision: Decision | undefined;
+  private setpointSource: SetpointSource;
+  private appliedDesiredUpdatedAt: string | undefined;
+  private decisionChain: Promise<void> = Promise.resolve();
+  private loops: Promise<unknown>[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(options: ThermostatServiceOptions) {
+    const { config, clock, logger, db } = options;
+    this.options = options;
+    this.log = logger;
+    this.startedAtMs = clock.now();
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.relay = new RelayGuard({ driver: options.relay, clock, logger: logger.child({}, "relay") });
+    this.filter = new PlausibilityFilter(options.sensor.rangeC);
+    this.outbox = new Outbox({ db, maxReadings: config.outbox_max_readings, clock, logger: logger.child({}, "outbox") });
+
+    this.setpoints = new SetpointStore({ db, configSetpoint: config.setpoint, unit: config.unit });
+    const saved = this.setpoints.load();
+    this.setpointSource = saved.source;
+    this.appliedDesiredUpdatedAt = saved.desiredUpdatedAt;
+    this.controller = new Controller(controlSettingsFromConfig(config, saved.setpoint));
+
+    if (config.api_url !== undefined && config.ingest_token !== undefined) {
+      const uploader = new Uploader({
+        outbox: this.outbox,
+        apiUrl: config.api_url,
+        token: config.ingest_token,
+        deviceId: config.device_id,
+        batchSize: config.upload_batch_size,
+        requestTimeoutMs: config.request_timeout_s * 1000,
+        clock,
+        logger: logger.child({}, "uploader"),
+        onDesired: (desired) => this.applyDesired(desired),
+        fetch: options.fetch,
+      });
+      this.uploadLoop = new UploadLoop({ uploader, clock, logger: logger.child({}, "uploader"), intervalMs: config.upload_interval_s * 1000, signal: this.abort.signal });
+    }
+  }
+
+  /**
+   * Drives the relay off and starts the loops.
+   * @throws {RelayError} when the relay cannot be claimed; nothing has started then
+   */
+  async start(): Promise<void> {
+    const { config } = this.options;
+    await this.relay.open();
+    this.log.info("thermostat_started", {
+      relay: this.relay.description,
+      relay_bcm: config.relay_bcm,
+      relay_header_pin: config.relay_header_pin,
+      sensor: this.options.sensor.description,
+      setpoint: this.controller.setpoint,
+      setpoint_source: this.setpointSource,
+      unit: config.unit,
+      outbox_depth: this.outbox.depth,
+    });
+    if (this.uploadLoop === undefined) this.log.warn("uploads_disabled", { reason: "api_url is not set; readings stay in the outbox" });
+
+    this.loops = [this.runSensorLoop(), this.runWatchdog()];
+    if (this.uploadLoop !== undefined) this.loops.push(this.uploadLoop.run().catch((error: unknown) => this.fail(error, EXIT_CODES.crash)));
+  }
+
+  /** Stops the loops, drives the relay off and releases it. Safe to call more than once. */
+  stop(reason: string, exitCode: number = EXIT_CODES.ok): Promise<void> {
+    this.stopping ??= this.shutdown(reason, exitCode);
+    return this.stopping;
+  }
+
+  /** Drives the relay off without waiting, for exit paths that cannot await. */
+  forceRelayOffSync(): boolean {
+    return this.relay.forceOffSync();
+  }
+
+  private async shutdown(reason: string, exitCode: number): Promise<void> {
+    this.abort.abort(new Error(`stopping: ${reason}`));
+    await Promise.allSettled(this.loops);
+    await this.decisionChain.catch(() => undefined);
+    let code = exitCode;
+    try {
+      await this.relay.close();
+    } catch (error) {
+      this.log.error("relay_off_failed", { error });
+      code = code === EXIT_CODES.ok ? EXIT_CODES.relayFailure : code;
+    }
+    this.log.info("thermostat_stopped", { reason, exit_code: code, outbox_depth: this.outbox.depth });
+    this.resolveExit(code);
+  }
+
+  /** Ends the service after an error that makes heating unsafe. */
+  private fail(error: unknown, exitCode: number): void {
+    if (this.stopping !== undefined) return;
+    this.log.error(exitCode === EXIT_CODES.relayFailure ? "relay_failed" : "thermostat_failed", { error });
+    const isOff = this.relay.forceOffSync();
+    if (!isOff) this.log.warn("relay_force_off_unavailable", { relay: this.relay.description });
+    void this.stop(`fatal: ${error instanceof Error ? error.message : String(error)}`, exitCode);
+  }
+
+  private async runSensorLoop(): Promise<void> {
+    const { clock, config } = this.options;
+    const pollMs = config.poll_interval_s * 1000;
+    let nextMs = clock.now();
+    while (!this.abort.signal.aborted) {
+      await this.takeReading(pollMs);
+      nextMs = Math.max(nextMs + pollMs, clock.now());
+      await clock.sleep(nextMs - clock.now(), this.abort.signal).catch(() => undefined);
+    }
+  }
+
+  private async takeReading(pollMs: number): Promise<void> {
+    const { clock, config, sensor } = this.options;
+    const health = this.sensorHealth;
+    let sample;
+    try {
+      sample = await readWithRetries(sensor, { clock, budgetMs: Math.floor(pollMs * 0.8), logger: this.log, signal: this.abort.signal, readTimeoutMs: Math.max(5000, sensor.minIntervalMs * 2) });
+    } catch (error) {
+      if (this.abort.signal.aborted) return;
+      health.consecutiveFailures++;
+      health.lastError = error instanceof Error ? error.message : String(error);
+      health.isLatestAccepted = false;
+      this.log.warn("sensor_read_failed", { sensor: sensor.description, code: (error as { code?: string }).code, error, consecutive_failures: health.consecutiveFailures });
+      this.queueDecision("sensor_failed");
+      return;
+    }
+
+    const atMs = clock.now();
+    const check = this.filter.check(sample, atMs);
+    if (!check.ok) {
+      health.rejectedTotal++;
+      health.lastRejection = check.message;
+      health.isLatestAccepted = false;
+      this.log.warn("reading_rejected", { sensor: sensor.description, reason: check.reason, message: check.message });
+      this.queueDecision("reading_rejected");
+      return;
+    }
+    health.consecutiveFailures = 0;
+    health.lastError = undefined;
+    health.isLatestAccepted = true;
+
+    const temperature = Math.round(fromCelsius(sample.temperatureC, config.unit) * 1000) / 1000;
+    const humidity = sample.humidityPercent === undefined ? undefined : Math.round(sample.humidityPercent * 10) / 10;
+    this.latest = { temperature, humidity, atMs };
+    this.commitReading(this.latest);
+    this.queueDecision("reading");
+  }
+
+  /** Commits the reading with the relay state at the moment it was taken. */
+  private commitReading(reading: AcceptedReading): void {
+    const { config } = this.options;
+    const wire: WireReading = {
+      record_date: formatLocalRfc3339(reading.atMs, config.timezone),
+      thermostat_on: this.relay.isOn,
+      temperature: reading.temperature,
+      thermostat_value: this.controller.setpoint,
+      device_id: config.device_id,
+      unit: config.unit,
+    };
+    if (reading.humidity !== undefined) wire.humidity = reading.humidity;
+    try {
+      this.outbox.append(wire, reading.atMs);
+    } catch (error) {
+      // Heating goes on without history; losing this reading is logged so someone can free the disk.
+      this.log.error("outbox_append_failed", { record_date: wire.record_date, error });
+    }
+  }
+
+  /** The stale-sensor cut-off: one scheduled recheck at the moment the newest reading goes stale. */
+  private async runWatchdog(): Promise<void> {
+    const { clock, config } = this.options;
+    const staleMs = config.stale_after_s * 1000;
+    while (!this.abort.signal.aborted) {
+      const deadlineMs = (this.latest?.atMs ?? clock.now()) + staleMs + 1;
+      const waitMs = deadlineMs - clock.now();
+      if (waitMs <= 0) {
+        if (this.relay.isOn) this.queueDecision("watchdog");
+        await clock.sleep(Math.min(staleMs, 1000), this.abort.signal).catch(() => undefined);
+        continue;
+      }
+      await clock.sleep(waitMs, this.abort.signal).catch(() => undefined);
+    }
+  }
+
+  /** Runs one decision at a time, in order. */
+  private queueDecision(trigger: string): void {
+    this.decisionChain = this.decisionChain.then(() => this.decide(trigger)).catch((error: unknown) => this.fail(error, EXIT_CODES.relayFailure));
+  }
+
+  private async decide(trigger: string): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    const { clock } = this.options;
+    const reading = this.sensorHealth.isLatestAccepted && this.latest !== undefined ? { temperature: this.latest.temperature, atMs: this.latest.atMs } : undefined;
+    const decision = this.controller.decide({ nowMs: clock.now(), isOn: this.relay.isOn, sinceMs: this.relay.sinceMs, reading });
+    const previous = this.lastDecision;
+    this.lastDecision = decision;
+    this.log.debug("control_decision", { trigger, on: decision.isOn, reason: decision.reason, temperature: reading?.temperature, setpoint: this.controller.setpoint, recheck_at_ms: decision.recheckAtMs });
+    if (SAFETY_REASONS.has(decision.reason) && previous?.reason !== decision.reason) {
+      const isSevere = decision.reason === "runaway" || decision.reason === "over_temperature";
+      this.log[isSevere ? "error" : "warn"]("safety_cutoff", { reason: decision.reason, temperature: reading?.temperature, faults: this.controller.faults });
+    }
+    await this.relay.set(decision.isOn, decision.reason);
+  }
+
+  /** Applies a setpoint from the local API or the cloud, saves it, and re-decides. */
+  setSetpoint(value: number, unit: Unit, source: SetpointSource, desiredUpdatedAt?: string): SetpointCheck {
+    const { config, clock } = this.options;
+    const check = checkSetpoint({ value, unit, deviceUnit: config.unit, overTempCutoff: config.over_temp_cutoff, hotTolerance: config.hot_tolerance_deg });
+    if (!check.ok) return check;
+    const previous = this.controller.setpoint;
+    this.controller.setSetpoint(check.setpoint);
+    this.setpointSource = source;
+    this.setpoints.save({ setpoint: check.setpoint, source, nowMs: clock.now(), desiredUpdatedAt });
+    this.log.info("setpoint_changed", { from: previous, to: check.setpoint, unit: config.unit, source });
+    this.queueDecision("setpoint");
+    return check;
+  }
+
+  private applyDesired(desired: DesiredState): void {
+    if (desired.updated_at === this.appliedDesiredUpdatedAt) return;
+    this.appliedDesiredUpdatedAt = desired.updated_at;
+    const check = this.setSetpoint(desired.setpoint, desired.unit, SETPOINT_SOURCES.cloud, desired.updated_at);
+    if (!check.ok) this.log.warn("desired_setpoint_rejected", { setpoint: desired.setpoint, unit: desired.unit, updated_at: desired.updated_at, message: check.message });
+  }
+
+  status(): DeviceStatus {
+    return buildStatus({
+      config: this.options.config,
+      version: this.options.version,
+      nowMs: this.options.clock.now(),
+      startedAtMs: this.startedAtMs,
+      latest: this.latest,
+      relay: this.relay,
+      controller: this.controller,
+      lastDecision: this.lastDecision,
+      setpointSource: this.setpointSource,
+      sensorDescription: this.options.sensor.description,
+      sensorHealth: this.sensorHealth,
+      upload: this.uploadLoop?.status,
+      outbox: this.outbox,
+    });
+  }
+}

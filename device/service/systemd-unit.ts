@@ -1,0 +1,57 @@
+/**
+ * The systemd unit `thermo install-service` writes. Raspberry Pi kernels keep
+ * a GPIO output at its last level when the process dies, so the unit turns
+ * the relay off in ExecStopPost, which systemd runs after every stop,
+ * including crashes and kill -9, and restarts the service on failure without
+ * a start limit so a flapping sensor cannot leave the space unheated.
+ */
+
+export interface UnitOptions {
+  /** The program and leading arguments, e.g. ["/usr/local/bin/thermo"]. */
+  command: string[];
+  configPath: string;
+  /** Account to run as; root when undefined. */
+  user: string | undefined;
+  dataDir: string;
+}
+
+/** Quotes a word for a systemd command line when it needs it. */
+function quote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `"${word.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+export function renderUnit(options: UnitOptions): string {
+  const base = [...options.command, "--config", options.configPath].map(quote);
+  const [program, ...args] = base;
+  const run = [program, "run", ...args].join(" ");
+  const relayOff = [program, "relay", "off", ...args].join(" ");
+  const account = options.user === undefined ? [] : [`User=${options.user}`, "SupplementaryGroups=gpio"];
+  const stateDirectory = options.dataDir.startsWith("/var/lib/") ? [`StateDirectory=${options.dataDir.slice("/var/lib/".length)}`] : [];
+
+  return [
+    "[Unit]",
+    "Description=thermo heater thermostat",
+    "Wants=network-online.target",
+    "After=network-online.target",
+    // No start limit: a thermostat must keep trying to run.
+    "StartLimitIntervalSec=0",
+    "",
+    "[Service]",
+    "Type=simple",
+    `ExecStart=${run}`,
+    // Runs after every stop, clean or not; the relay line is free by then.
+    `ExecStopPost=${relayOff}`,
+    "Restart=on-failure",
+    "RestartSec=5s",
+    "TimeoutStopSec=30s",
+    ...account,
+    ...stateDirectory,
+    "NoNewPrivileges=yes",
+    "ProtectHome=yes",
+    "ProtectSystem=full",
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "",
+  ].join("\n");
+}
