@@ -59,9 +59,13 @@ export async function flushOutbox(options: { cloud: Cloud; dataDir: string; devi
     pollIntervalS: 3600,
     uploadIntervalS: 1,
     requestTimeoutS: 10,
+    // The device rejects a stale cut-off shorter than two polls. The outbox bound defaults to 30 days of
+    // polls, only 720 readings at this poll interval, which would evict the backlog this run is meant to deliver.
+    extra: { stale_after_s: 7200, outbox_max_readings: 50_000_000 },
   });
   try {
-    await device.waitForLog((records) => records.some((record) => record.event === "thermostat_started"), 20_000, "the flush run to start");
+    // The run takes one reading at start; wait for its decision, which follows the commit, so it is uploaded too.
+    await device.waitForLog((records) => records.some((record) => record.event === "control_decision"), 20_000, "the flush run's first reading");
     await waitUntil(() => readOutbox(options.dataDir).depth === 0, { timeoutMs: options.timeoutMs ?? 60_000, what: "an empty outbox in the flush run", pollMs: 100 });
   } finally {
     await device.stop();

@@ -43,7 +43,7 @@ export interface ProxyRecord {
   method: string;
   path: string;
   fault: Fault["kind"];
-  /** Status sent to the client, or undefined when none was (hang, reset). */
+  /** Status sent to the client, or undefined when none was (hang, reset, or the client had gone). */
   status: number | undefined;
   batchSize: number;
   /** Readings forwarded to the API, whatever it then answered. */
@@ -187,8 +187,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const record: ProxyRecord = { atMs: Date.now(), method: request.method, path: request.path, fault: fault.kind, status: undefined, batchSize: batch?.length ?? 0, forwarded: 0, upstreamStatus: undefined };
     records.push(record);
     const send = (status: number, headers: [string, string][], body: Uint8Array) => {
+      if (socket.destroyed) return;
       record.status = status;
-      if (!socket.destroyed) socket.write(serializeResponse(status, headers, body));
+      socket.write(serializeResponse(status, headers, body));
     };
     const forwardWhole = async () => {
       const answer = await forward(request, request.body);

@@ -22,7 +22,7 @@ export interface Delivery {
   extraKeys: string[];
   /** Stored items whose fields differ from the reading taken at that instant, at most 10. */
   altered: string[];
-  /** Whether readings reached the table in the order they were taken (by `received_at`). */
+  /** Whether readings reached the table in the order they were taken (`taken` order against `received_at`). */
   isInOrder: boolean;
 }
 
@@ -74,10 +74,14 @@ export function countDelivery(taken: readonly TakenReading[], stored: readonly S
     if (!isSameTemperature || !isSameRelay || item.record_date !== reading.record_date) altered.push(key);
   }
 
-  const ordered = [...storedByKey.values()].sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  // In order means stored in the order taken: `received_at` never goes back along the taken list.
   let isInOrder = true;
-  for (let i = 1; i < ordered.length; i++) {
-    if ((ordered[i]!.received_at ?? "") < (ordered[i - 1]!.received_at ?? "")) isInOrder = false;
+  let previousReceivedAt = "";
+  for (const reading of taken) {
+    const receivedAt = storedByKey.get(sortKeyOf(reading.record_date, timeZone))?.received_at;
+    if (receivedAt === undefined) continue;
+    if (receivedAt < previousReceivedAt) isInOrder = false;
+    previousReceivedAt = receivedAt;
   }
 
   return {
