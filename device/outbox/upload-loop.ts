@@ -51,7 +51,10 @@ export class UploadLoop {
         outcome = await this.options.uploader.uploadBatch(signal);
       } catch (error) {
         if (signal.aborted) return;
-        throw error;
+        // A local failure, such as the outbox database on a full disk refusing the delete after a 2xx,
+        // must not end heating: the rows stay, and the batch is sent again after the backoff.
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        outcome = { kind: "retry", status: undefined, retryAfterMs: undefined, error: message, isAuthFailure: false };
       }
       const waitMs = this.record(outcome);
       if (waitMs > 0) await clock.sleep(waitMs, signal).catch(() => undefined);
