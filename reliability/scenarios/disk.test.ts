@@ -76,7 +76,8 @@ function checkDuringFault(checks: Checks, label: string, records: readonly Devic
 
 scenario("disk: outbox filesystem full, then freed", { requires: requirements, timeoutMs: 240_000 }, async (checks) => {
   const deviceId = "disk-full";
-  const mount = mountTmpfs(512);
+  // Larger than the 4 MB SQLite lets its WAL reach before a checkpoint, so the database can recover once freed.
+  const mount = mountTmpfs(16 * 1024);
   try {
     const dataDir = await prepareDataDir(join(mount.path, "data"));
     const device = await DeviceProcess.start({
