@@ -26,6 +26,8 @@ const LEDGER_TABLE = "reliability_taken";
 
 /** One structured log line of the device. */
 export interface DeviceLogRecord {
+  /** When the harness read the line, from its own monotonic clock (`performance.now()`); the device's `time` can be faked. */
+  harness_received_ms?: number;
   time?: string;
   level?: string;
   logger?: string;
@@ -49,6 +51,8 @@ export interface DeviceOptions {
   requestTimeoutS?: number;
   /** Further keys, passed as `--key value` flags. */
   extra?: Record<string, string | number | boolean>;
+  /** Extra environment, e.g. LD_PRELOAD for libfaketime. */
+  env?: Record<string, string>;
 }
 
 let cachedHelp: { text: string; exitCode: number } | undefined;
@@ -206,7 +210,7 @@ export class DeviceProcess {
       stdout: "pipe",
       stderr: "pipe",
       // The token goes through the environment so it is not visible in the process list.
-      env: { ...process.env, THERMO_INGEST_TOKEN: options.ingestToken, THERMO_LOG_LEVEL: "debug" },
+      env: { ...process.env, ...options.env, THERMO_INGEST_TOKEN: options.ingestToken, THERMO_LOG_LEVEL: "debug" },
     });
     return new DeviceProcess(child, `http://127.0.0.1:${apiPort}`);
   }
@@ -249,7 +253,7 @@ export class DeviceProcess {
   /** The last few log lines, for error messages. */
   tail(count = 5): string {
     const lines = [...this.records.slice(-count).map((record) => JSON.stringify(record)), ...this.otherLines.slice(-count)];
-    return lines.join("\n");
+    return lines.map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line)).join("\n");
   }
 
   /** Returns the local API's `GET /status`, or undefined when it does not answer. */
@@ -282,7 +286,7 @@ export class DeviceProcess {
     try {
       const parsed = JSON.parse(line) as unknown;
       if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
-        this.records.push(parsed as DeviceLogRecord);
+        this.records.push({ ...(parsed as DeviceLogRecord), harness_received_ms: performance.now() });
         return;
       }
     } catch {

@@ -35,8 +35,11 @@ export interface RelayAudit {
 /**
  * Audits one process's log.
  * @param isCleanStop whether the process was stopped with SIGTERM/SIGINT, so a clean exit record is required
+ * @param options.isDeviceClockTrusted false when the device's wall clock was stepped, which voids its durations
  */
-export function auditRelay(records: readonly DeviceLogRecord[], limits: RelayLimits, isCleanStop: boolean, label = "run"): RelayAudit {
+export function auditRelay(records: readonly DeviceLogRecord[], limits: RelayLimits, isCleanStop: boolean, label = "run", options: { isDeviceClockTrusted?: boolean } = {}): RelayAudit {
+  // After a wall-clock step the device's own durations (previous_state_s) are wrong; the scenario measures instead.
+  const isDeviceClockTrusted = options.isDeviceClockTrusted ?? true;
   const findings: string[] = [];
   let isOpened = false;
   let isOn = false;
@@ -67,7 +70,7 @@ export function auditRelay(records: readonly DeviceLogRecord[], limits: RelayLim
       if (record.on === true) {
         switchedOn++;
         if (!SWITCH_ON_REASONS.has(reason)) findings.push(`${label}: relay switched on with reason ${reason}`);
-      } else if (isOn && typeof record.previous_state_s === "number" && record.previous_state_s > limits.maxOnS + limits.pollIntervalS) {
+      } else if (isDeviceClockTrusted && isOn && typeof record.previous_state_s === "number" && record.previous_state_s > limits.maxOnS + limits.pollIntervalS) {
         findings.push(`${label}: relay stayed on ${record.previous_state_s} s, over max_on_s ${limits.maxOnS} s plus one poll`);
       }
       isOn = record.on === true;
