@@ -124,6 +124,8 @@ export class GpioSysfsRelay implements RelayDriver {
     // active_low first, then direction with the raw level that means "off": high for active-low boards.
     await this.writeAfterExport(join(gpioDir, "active_low"), this.options.isActiveLow ? "1" : "0");
     await this.writeAfterExport(join(gpioDir, "direction"), this.options.isActiveLow ? "high" : "low");
+    // Direction already drives the line off; writing the logical value too covers a line left as an output by an earlier run.
+    await this.writeAfterExport(join(gpioDir, "value"), "0");
     this.gpioDir = gpioDir;
   }
 

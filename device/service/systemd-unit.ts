@@ -21,10 +21,10 @@ function quote(word: string): string {
 }
 
 export function renderUnit(options: UnitOptions): string {
-  const base = [...options.command, "--config", options.configPath].map(quote);
-  const [program, ...args] = base;
-  const run = [program, "run", ...args].join(" ");
-  const relayOff = [program, "relay", "off", ...args].join(" ");
+  const program = options.command.map(quote);
+  const configArgs = ["--config", quote(options.configPath)];
+  const run = [...program, "run", ...configArgs].join(" ");
+  const relayOff = [...program, "relay", "off", ...configArgs].join(" ");
   const account = options.user === undefined ? [] : [`User=${options.user}`, "SupplementaryGroups=gpio"];
   const stateDirectory = options.dataDir.startsWith("/var/lib/") ? [`StateDirectory=${options.dataDir.slice("/var/lib/".length)}`] : [];
 
