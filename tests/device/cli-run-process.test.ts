@@ -3,12 +3,15 @@
  * a relay line a previous run left exported (plain files can stand in for an
  * exported line's attributes). Checks the relay level on every exit path.
  */
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../device/cli/main.ts";
 import { EXIT_CODES } from "../../device/run/exit-codes.ts";
 import { makeTempTree } from "./helpers/fake-tree.ts";
+
+// Simulated days, child processes and SQLite files take longer than the 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 const DEVICE = join(import.meta.dir, "../../device.ts");
 const RUN_THEN_THROW = join(import.meta.dir, "helpers/run-then-throw.ts");
