@@ -40,6 +40,32 @@ describe.skipIf(shouldSkip)("thermo-linux-arm64 under qemu", () => {
     expect(out.trim()).toMatch(/^thermo \d+\.\d+\.\d+ \(bun 1\.4\.5, linux-arm64\)$/);
   });
 
+  test("loads node-dht-sensor from node_modules_dir", async () => {
+    // A pure-JS test double with node-dht-sensor 0.4.5's API, where the real package's addon would sit.
+    tree.write("opt/thermo/node_modules/node-dht-sensor/package.json", JSON.stringify({ name: "node-dht-sensor", version: "0.4.5", main: "lib/index.js" }));
+    tree.write(
+      "opt/thermo/node_modules/node-dht-sensor/lib/index.js",
+      "const read = async (type, pin) => ({ temperature: type === 22 && pin === 4 ? 21.3 : -1, humidity: 44.1 });\n" +
+        "module.exports = { read() {}, initialize() { return true; }, setMaxRetries() {}, promises: { read, setMaxRetries() {}, initialize() { return true; } } };\n",
+    );
+    const child = Bun.spawn([...QEMU, BINARY, "read", "--sensor", "node-dht-sensor", "--node-modules-dir", join(tree.root, "opt/thermo/node_modules"), "--unit", "C", "--config", join(tree.root, "empty.toml")], { stdout: "pipe", stderr: "pipe" });
+    tree.write("empty.toml", "");
+    const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out.trim()).toBe("node-dht-sensor DHT22 on BCM 4: 21.3 °C (21.3 °C), humidity 44.1 %");
+  });
+
+  test("explains a missing node-dht-sensor", async () => {
+    const child = Bun.spawn([...QEMU, BINARY, "read", "--sensor", "node-dht-sensor", "--node-modules-dir", join(tree.root, "nowhere/node_modules"), "--config", join(tree.root, "empty.toml")], { stdout: "pipe", stderr: "pipe" });
+    const [err, code] = await Promise.all([new Response(child.stderr).text(), child.exited]);
+
+    expect(code).toBe(3);
+    expect(err).toContain("node-dht-sensor is not installed");
+    expect(err).toContain("npm install node-dht-sensor@0.4.5");
+  });
+
   test("runs simulated and uploads to the local API", async () => {
     tree.write("thermo.toml", 'device_id = "arm64-smoke"\nsensor = "simulated"\nrelay = "simulated"\n');
     const child = Bun.spawn(

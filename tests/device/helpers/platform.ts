@@ -20,3 +20,10 @@ export function skipUnlessAvailable(reason: string | undefined, suite: string): 
   console.warn(`skipping ${suite}: ${reason}`);
   return true;
 }
+
+/** Returns why a Node-API addon cannot be compiled here, or undefined when it can. */
+export function missingAddonToolchain(): string | undefined {
+  if (Bun.which("gcc") === null) return "gcc is missing: apt-get install gcc";
+  if (!existsSync("/usr/include/node/node_api.h")) return "the Node-API headers are missing: apt-get install nodejs (Debian ships them in it)";
+  return undefined;
+}
