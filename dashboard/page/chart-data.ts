@@ -43,16 +43,16 @@ function medianIntervalMs(instantsMs: readonly number[]): number {
   for (let index = 1; index < instantsMs.length; index++) intervals.push((instantsMs[index] as number) - (instantsMs[index - 1] as number));
   if (intervals.length === 0) return 0;
   intervals.sort((a, b) => a - b);
-  return intervals[Math.floor(intervals.length / 2)] as number;
+  return intervals[Math.floor((intervals.length - 1) / 2)] as number; // the lower median, so one long gap cannot set the threshold
 }
 
 /**
  * Builds the chart columns from readings in time order. Temperatures and
- * setpoints are converted to the unit of the newest reading, because a device
- * may switch units and one axis shows one unit.
+ * setpoints are converted to the unit of the first reading, as the API's day
+ * summary does, because one axis shows one unit.
  */
 export function buildChartColumns(readings: readonly StoredReading[], fallbackUnit: Unit = "F"): ChartColumns {
-  const unit = readings.at(-1)?.unit ?? fallbackUnit;
+  const unit = readings[0]?.unit ?? fallbackUnit;
   const instantsMs = readings.map((reading) => Date.parse(reading.time));
   const gapMs = Math.max(MIN_GAP_MS, GAP_MEDIAN_FACTOR * medianIntervalMs(instantsMs));
   const hasHumidity = readings.some((reading) => reading.humidity !== undefined);

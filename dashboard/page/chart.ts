@@ -85,7 +85,10 @@ export function buildChartOptions(options: DayChartOptions, size: { width: numbe
       values: (chart, splitsSec) => {
         const maxTicks = Math.max(2, Math.floor(chart.bbox.width / uPlot.pxRatio / TICK_SPACING_PX));
         const span = (chart.scales.x?.max ?? 0) - (chart.scales.x?.min ?? 0);
-        return labelTicks(splitsSec.map((sec) => sec * 1000), zone, chooseTickStep(span * 1000, maxTicks));
+        const labels = labelTicks(splitsSec.map((sec) => sec * 1000), zone, chooseTickStep(span * 1000, maxTicks));
+        // The labels are drawn on a canvas; this copy lets tests and assistive checks read them.
+        options.container.dataset.xTicks = labels.join("|");
+        return labels;
       },
     },
     { scale: "temperature", label: `Temperature (°${columns.unit})`, size: 56 },

@@ -78,6 +78,7 @@ export class DashboardController {
     this.#state = parseViewHash(location.hash);
     this.#settings = loadSettings(localStorage);
     if (this.#settings.token === "") {
+      this.#setView("token");
       this.#setStatus("Enter the read token in Settings to see your devices.");
       this.#dialog.open("Enter the read token to see your devices");
       return;
@@ -131,13 +132,19 @@ export class DashboardController {
   #beginLoad(): AbortSignal {
     this.#load?.abort();
     this.#load = new AbortController();
-    this.#elements.main.setAttribute("aria-busy", "true");
+    this.#setView("loading");
     this.#elements.error.hidden = true;
     return this.#load.signal;
   }
 
-  #endLoad(signal: AbortSignal): void {
-    if (!signal.aborted) this.#elements.main.setAttribute("aria-busy", "false");
+  #endLoad(signal: AbortSignal, view: "ready" | "empty" = "ready"): void {
+    if (!signal.aborted) this.#setView(view);
+  }
+
+  /** Sets aria-busy and `data-view` (loading, ready, empty, error or token), which tests wait on. */
+  #setView(view: "loading" | "ready" | "empty" | "error" | "token"): void {
+    this.#elements.main.setAttribute("aria-busy", String(view === "loading"));
+    this.#elements.main.dataset.view = view;
   }
 
   /** Loads the device list and the time zone, then the view. */
@@ -156,14 +163,13 @@ export class DashboardController {
       if (devices.length === 0) {
         this.#showNoData("No device has sent a reading yet. Readings appear here after a device's first upload.");
         this.#setStatus("No devices yet.");
-        this.#endLoad(signal);
+        this.#endLoad(signal, "empty");
         return;
       }
       const device = this.#chooseDevice(devices);
       this.#state = { ...this.#state, device };
       if (this.#zone === null) this.#zone = await this.#discoverZone(this.#client, device, signal);
-      this.#endLoad(signal);
-      await this.#loadView();
+      await this.#loadView(); // starts a new load, which retires this one's signal
     } catch (error) {
       this.#fail(error, signal);
     }
@@ -294,7 +300,10 @@ export class DashboardController {
       const rows = await downloadDaysCsv(this.#client, shown.device, shown.days);
       this.#setStatus(`Downloaded the CSV of ${describeDays(shown.days)} (${rows.toLocaleString("en-US")} rows).`);
     } catch (error) {
-      this.#fail(error, new AbortController().signal);
+      // A failed download leaves the chart in place; only a rejected token replaces the view.
+      if (error instanceof UnauthorizedError) this.#fail(error, new AbortController().signal);
+      else this.#showError(`The CSV download failed: ${describeError(error)}`);
+      this.#setStatus("The CSV download failed.");
     } finally {
       button.disabled = false;
     }
@@ -303,18 +312,16 @@ export class DashboardController {
   /** Shows a failed load in words; a rejected token brings back the token prompt. */
   #fail(error: unknown, signal: AbortSignal): void {
     if (signal.aborted) return; // a newer load replaced this one
-    this.#elements.main.setAttribute("aria-busy", "false");
     if (error instanceof UnauthorizedError) {
+      this.#setView("token");
       this.#showError(`The API rejected the read token: ${error.message}`);
       this.#showNoData("No data: the read token was rejected.");
       this.#setStatus("Waiting for a valid read token.");
       this.#dialog.open(`The API rejected the read token (401: ${error.message}). Enter a valid read token`);
       return;
     }
-    let message: string;
-    if (error instanceof ApiError) message = `The API answered ${error.status} (${error.code}): ${error.message}`;
-    else if (error instanceof NetworkError || error instanceof ResponseShapeError) message = error.message;
-    else message = `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    const message = describeError(error);
+    this.#setView("error");
     this.#showError(message);
     this.#showNoData(`No chart: ${message}`);
     this.#setStatus("Loading failed.");
@@ -343,6 +350,13 @@ export class DashboardController {
   #setStatus(text: string): void {
     this.#elements.status.textContent = text;
   }
+}
+
+/** Turns a failure into the sentence the page shows. */
+function describeError(error: unknown): string {
+  if (error instanceof ApiError) return `The API answered ${error.status} (${error.code}): ${error.message}`;
+  if (error instanceof NetworkError || error instanceof ResponseShapeError) return error.message;
+  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** Names the days shown: `2026-03-08`, or `2026-03-02 to 2026-03-08 (7 days)`. */
