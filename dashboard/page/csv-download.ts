@@ -8,11 +8,12 @@ import type { ApiClient } from "./api.ts";
 /** A Blob URL is revoked this long after the click, once the browser has started the download. */
 const REVOKE_AFTER_MS = 60_000;
 
-/** Joins day CSVs into one, keeping only the first header row. */
+/** Joins day CSVs into one, keeping only the first header row and the files' line ending (CRLF or LF). */
 export function joinCsvDays(csvDays: readonly string[]): string {
   const parts: string[] = [];
+  const lineEnd = csvDays.some((csv) => csv.includes("\r\n")) ? "\r\n" : "\n";
   csvDays.forEach((csv, index) => {
-    const text = csv.endsWith("\n") || csv === "" ? csv : `${csv}\n`;
+    const text = csv.endsWith("\n") || csv === "" ? csv : `${csv}${lineEnd}`;
     if (index === 0) {
       parts.push(text);
       return;

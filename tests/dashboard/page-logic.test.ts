@@ -103,6 +103,10 @@ describe("csv", () => {
     expect(joined).toBe("h1,h2\na,1\nb,2\n");
   });
 
+  test("joinCsvDays keeps CRLF line endings", () => {
+    expect(joinCsvDays(["h\r\na\r\n", "h\r\nb"])).toBe("h\r\na\r\nb\r\n");
+  });
+
   test("file names name the device and days", () => {
     expect(csvFileName("shop", ["2026-03-08"])).toBe("thermo-shop-2026-03-08.csv");
     expect(csvFileName("shop", ["2026-03-06", "2026-03-07", "2026-03-08"])).toBe("thermo-shop-2026-03-06-to-2026-03-08.csv");
