@@ -1,6 +1,6 @@
 /**
  * The dashboard's Content-Security-Policy. The page has no inline script or
- * style, so script-src and style-src are 'self' alone; connect-src adds the
+ * style, so script-src and style-src are 'self' alone. connect-src adds the
  * API origins the page may call when its API base URL points elsewhere.
  */
 

@@ -27,20 +27,25 @@ export interface DashboardOptions {
   connectOrigins?: readonly string[];
 }
 
-/** A file ready to send: its bytes, and their gzip form when that is smaller. */
+/** A file ready to send: its bytes, and their gzip form once a client has asked for it. */
 interface PreparedFile {
   contentType: string;
   cacheControl: string;
   etag: string;
   body: Uint8Array<ArrayBuffer>;
-  gzipped: Uint8Array<ArrayBuffer> | null;
+  /** Compressed on first use, so a Lambda cold start does not spend time on files no client requests. */
+  gzipped: Uint8Array<ArrayBuffer> | null | undefined;
 }
 
 function prepare(body: string, contentType: string, cacheControl: string): PreparedFile {
   const bytes = new TextEncoder().encode(body);
   const etag = `"${createHash("sha256").update(bytes).digest("base64url").slice(0, 22)}"`;
-  const gzipped = bytes.length >= MIN_GZIP_BYTES ? new Uint8Array(gzipSync(bytes, { level: 9 })) : null;
-  return { contentType, cacheControl, etag, body: bytes, gzipped };
+  return { contentType, cacheControl, etag, body: bytes, gzipped: bytes.length >= MIN_GZIP_BYTES ? undefined : null };
+}
+
+function gzipped(file: PreparedFile): Uint8Array<ArrayBuffer> | null {
+  if (file.gzipped === undefined) file.gzipped = new Uint8Array(gzipSync(file.body, { level: 9 }));
+  return file.gzipped;
 }
 
 function acceptsGzip(header: string | undefined): boolean {
@@ -70,8 +75,9 @@ function send(context: Context, file: PreparedFile, securityPolicy: string): Res
   if (matchesEtag(context.req.header("if-none-match"), file.etag)) return new Response(null, { status: 304, headers });
 
   let body = file.body;
-  if (file.gzipped !== null && acceptsGzip(context.req.header("accept-encoding"))) {
-    body = file.gzipped;
+  const compressed = acceptsGzip(context.req.header("accept-encoding")) ? gzipped(file) : null;
+  if (compressed !== null) {
+    body = compressed;
     headers.set("content-encoding", "gzip");
   }
   headers.set("content-length", String(body.byteLength));
@@ -80,7 +86,7 @@ function send(context: Context, file: PreparedFile, securityPolicy: string): Res
 
 /**
  * Builds the dashboard sub-app; mount it with `app.route("/", dashboardRoutes())`.
- * @throws {RangeError} when THERMO_DASHBOARD_CONNECT_ORIGINS holds something that is not an origin
+ * @throws {RangeError} when THERMO_DASHBOARD_CONNECT_ORIGINS contains an entry that is not an origin
  */
 export function dashboardRoutes(options: DashboardOptions = {}): Hono {
   const connectOrigins = options.connectOrigins !== undefined ? parseOrigins(options.connectOrigins.join(",")) : parseOrigins(process.env[CONNECT_ORIGINS_ENV]);

@@ -1,6 +1,6 @@
 /**
  * The page's client for the thermo query API. Every request carries the read
- * token in the Authorization header, every answer is checked with the shared
+ * token in the Authorization header, every response is checked with the shared
  * zod schemas, and every failure becomes an error from errors.ts whose message
  * the page can show as it is.
  */
@@ -11,7 +11,7 @@ import {
 } from "../../schema.ts";
 import { ApiError, NetworkError, ResponseShapeError, UnauthorizedError } from "./errors.ts";
 
-/** A request with no answer after this long fails with a message instead of spinning forever. */
+/** A request with no response after this long fails with a message instead of spinning forever. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** Readings per page the client asks for; the server may cap it lower. */
 export const DAY_PAGE_LIMIT = 5000;
@@ -39,7 +39,7 @@ export interface ApiClientOptions {
   timeoutMs?: number;
 }
 
-/** Calls the query API with the read token and validates each answer. */
+/** Calls the query API with the read token and validates each response. */
 export class ApiClient {
   readonly #baseUrl: string;
   readonly #token: string;
@@ -116,13 +116,13 @@ export class ApiClient {
     try {
       body = await response.json();
     } catch (error) {
-      throw new ResponseShapeError(`The answer to ${pathOnly(path)} was not JSON`, path, error);
+      throw new ResponseShapeError(`The response to ${pathOnly(path)} was not JSON`, path, error);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue === undefined || issue.path.length === 0 ? "the body" : issue.path.join(".");
-      throw new ResponseShapeError(`The answer to ${pathOnly(path)} had an unexpected shape at ${where}: ${issue?.message ?? "unknown problem"}`, path, parsed.error);
+      throw new ResponseShapeError(`The response to ${pathOnly(path)} had an unexpected shape at ${where}: ${issue?.message ?? "unknown problem"}`, path, parsed.error);
     }
     return parsed.data;
   }
@@ -140,7 +140,7 @@ export class ApiClient {
       });
     } catch (error) {
       if (signal?.aborted === true) throw error; // the caller cancelled: not a failure to show
-      if (timeout.aborted) throw new NetworkError(`No answer from the API for ${pathOnly(path)} within ${Math.round(this.#timeoutMs / 1000)} s`, path, error);
+      if (timeout.aborted) throw new NetworkError(`No response from the API for ${pathOnly(path)} within ${Math.round(this.#timeoutMs / 1000)} s`, path, error);
       throw new NetworkError(`Could not reach the API at ${this.#baseUrl === "" ? "this page's origin" : this.#baseUrl} (network failure, or the browser blocked the request: check the API base URL and the server's CORS origins)`, path, error);
     }
     if (response.ok) return response;
@@ -156,10 +156,10 @@ function pathOnly(path: string): string {
   return path.split("?")[0] ?? path;
 }
 
-/** Turns an error answer into an ApiError, using the API's JSON message when the body has one. */
+/** Turns an error response into an ApiError, using the API's JSON message when the body has one. */
 async function errorFromResponse(response: Response, path: string): Promise<ApiError> {
   let code = `http_${response.status}`;
-  let message = `The API answered ${response.status} ${response.statusText} for ${pathOnly(path)}`.trim();
+  let message = `The API returned ${response.status} ${response.statusText} for ${pathOnly(path)}`.trim();
   try {
     const parsed = errorResponseSchema.safeParse(await response.json());
     if (parsed.success) {

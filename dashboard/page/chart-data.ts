@@ -77,7 +77,7 @@ export function buildChartColumns(readings: readonly StoredReading[], fallbackUn
       columns.humidity?.push(null);
       columns.gapCount++;
       if (spanStartSec !== null) {
-        // Nobody knows what the heater did while the device was silent: shade only up to the last reading.
+        // The heater's state while the device was silent is unknown, so the shading stops at the last reading.
         columns.heaterSpansSec.push([spanStartSec, previousMs / 1000]);
         spanStartSec = null;
       }

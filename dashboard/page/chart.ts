@@ -1,13 +1,12 @@
 /**
- * Draws the day chart with uPlot. uPlot is chosen because it draws long time
- * series (a day of 1-second readings is 86,400 points per line) on one canvas
- * with per-pixel decimation, in about 50 KB of minified code with no
- * dependencies, and it is actively maintained. Chart.js and ECharts are
- * several times larger and slower on series this long.
+ * Draws the day chart with uPlot. uPlot suits long time series (a day of
+ * 1-second readings is 86,400 points per line) because its line renderer keeps
+ * the lowest and highest value per pixel column, and it is about 50 KB
+ * minified with no dependencies. docs/dashboard.md compares the alternatives.
  *
- * Series: temperature (line), setpoint (step line), heater state (legend
- * only; the chart shades heater-on periods behind the lines), humidity on a
- * right-hand axis when any reading has it. The x axis and the hover legend
+ * Series: temperature as a line, setpoint as a step line, and humidity on a
+ * right-hand axis when any reading has it. The heater state appears only in
+ * the legend, because the chart shades heater-on periods behind the lines. The x axis and the hover legend
  * show local time in the server's zone via ticks.ts, not the browser's zone.
  */
 import uPlot from "uplot";
@@ -36,6 +35,11 @@ function chartSize(container: HTMLElement): { width: number; height: number } {
 
 function formatNumber(value: number | null | undefined, suffix: string): string {
   return value === null || value === undefined ? "—" : `${value}${suffix}`;
+}
+
+function formatHeater(value: number | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  return value === 1 ? "on" : "off";
 }
 
 /** Shades heater-on periods behind the series, clipped to the plot area. */
@@ -70,7 +74,7 @@ export function buildChartOptions(options: DayChartOptions, size: { width: numbe
     },
     {
       label: "Heater", scale: "heater", stroke: "#e67e22", width: 0, paths: () => null, points: { show: false },
-      value: (_chart, value) => (value === null || value === undefined ? "—" : value === 1 ? "on" : "off"),
+      value: (_chart, value) => formatHeater(value),
     },
   ];
   const axes: uPlot.Axis[] = [

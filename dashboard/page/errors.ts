@@ -1,9 +1,9 @@
 /** Errors the page shows to the person using it; each message is a sentence fit for the page. */
 
-/** The API answered with an error status. */
+/** The API returned an error status. */
 export class ApiError extends Error {
   override name = "ApiError";
-  /** HTTP status of the answer. */
+  /** HTTP status of the response. */
   readonly status: number;
   /** The API's machine-readable code, such as `unauthorized`, or `http_<status>` when the body had none. */
   readonly code: string;
@@ -23,7 +23,7 @@ export class UnauthorizedError extends ApiError {
   override name = "UnauthorizedError";
 }
 
-/** No answer arrived: the network failed, the browser blocked the request (CORS, CSP) or it timed out. */
+/** No response arrived: the network failed, the browser blocked the request (CORS, CSP) or it timed out. */
 export class NetworkError extends Error {
   override name = "NetworkError";
   readonly path: string;
@@ -34,7 +34,7 @@ export class NetworkError extends Error {
   }
 }
 
-/** An answer arrived but did not have the shape the page expects. */
+/** A response arrived but did not have the shape the page expects. */
 export class ResponseShapeError extends Error {
   override name = "ResponseShapeError";
   readonly path: string;

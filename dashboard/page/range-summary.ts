@@ -1,11 +1,11 @@
 /**
  * Combines the API's per-day summaries into one for a range of days. Single
  * days pass through unchanged, so the page shows exactly what the API
- * computed. Over several days: min, max, count, first and last are exact; the
- * mean weights each day's mean by its reading count (exact for a mean over
- * readings); heater duty weights each day's fraction by the time its readings
- * span, which leaves out the minutes between one day's last reading and the
- * next day's first.
+ * computed. Over several days, min, max, count, first and last are exact. The
+ * mean weights each day's mean by its reading count, which is exact for a mean
+ * over readings. Heater duty weights each day's fraction by the time its
+ * readings span, so it leaves out the minutes between one day's last reading
+ * and the next day's first.
  */
 import type { DaySummary } from "../../schema.ts";
 

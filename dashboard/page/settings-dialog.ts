@@ -1,4 +1,4 @@
-/** The settings dialog: asks for the read token and the API base URL, and comes back with a message after a 401. */
+/** The settings dialog, which prompts for the read token and the API base URL and opens again with a message after a 401. */
 import { loadSettings, normaliseApiBase, saveSettings, type Settings } from "./settings.ts";
 
 export interface SettingsDialogElements {

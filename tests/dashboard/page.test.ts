@@ -1,9 +1,9 @@
 /**
  * The dashboard in headless Chromium against the real app and store (dynalite),
- * seeded through `POST /readings` with known days in America/Chicago: the
- * spring-forward day at 15-second readings (5,520 readings, two API pages),
- * the fall-back day, a partial day with a gap, an empty day, and a second
- * device that reported a minute ago.
+ * seeded through `POST /readings` with known days in America/Chicago. The days
+ * are the spring-forward day at 15-second readings (5,520 readings, two API
+ * pages), the fall-back day, a partial day with a gap and an empty day. A
+ * second device reported a minute ago.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
@@ -323,7 +323,7 @@ describe.skipIf(!canRun)("dashboard in Chromium", () => {
       stack.failStore(false);
     }
 
-    const expected = "The API answered 503 (store_unavailable): the data store is unavailable; nothing from this request can be relied on as stored, so retry later";
+    const expected = "The API returned 503 (store_unavailable): the data store is unavailable; nothing from this request can be relied on as stored, so retry later";
     expect(await text(page, "#error")).toBe(expected);
     expect(await text(page, "#chart .chart-empty")).toBe(`No chart: ${expected}`);
     expect(await page.getAttribute("#main", "aria-busy")).toBe("false");

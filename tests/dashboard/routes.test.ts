@@ -48,7 +48,7 @@ describe("GET /", () => {
     expect(response.headers.get("content-encoding")).toBeNull();
   });
 
-  test("answers 304 to a matching If-None-Match", async () => {
+  test("returns 304 for a matching If-None-Match", async () => {
     const app = dashboardRoutes();
     const first = await app.request("/");
     const etag = first.headers.get("etag") ?? "";

@@ -3,7 +3,7 @@
  * app from dev/stack.ts, plus a second instance of the same app with the
  * dashboard mounted at `/` exactly as `app.route("/", dashboardRoutes())` does,
  * sharing the stack's store. Readings go in through the real ingest endpoint.
- * `failStore` makes every DynamoDB call fail, so the API answers 503.
+ * `failStore` makes every DynamoDB call fail, so the API returns 503.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createApp } from "../../cloud/app.ts";
@@ -20,7 +20,7 @@ export interface DashboardStack {
   apiUrl: string;
   stack: Stack;
   readToken: string;
-  /** While true, every DynamoDB call fails and the API answers 503. */
+  /** While true, every DynamoDB call fails and the API returns 503. */
   failStore(isFailing: boolean): void;
   /** Posts readings through `POST /readings` in batches of at most 500. */
   ingest(readings: readonly StoredReading[]): Promise<void>;
@@ -84,7 +84,7 @@ export async function startDashboardStack(options: DashboardStackOptions): Promi
           headers: { authorization: `Bearer ${stack.tokens.ingest}`, "content-type": "application/json" },
           body: JSON.stringify({ readings: batch }),
         });
-        if (!response.ok) throw new Error(`seeding failed: POST /readings answered ${response.status}: ${await response.text()}`);
+        if (!response.ok) throw new Error(`seeding failed: POST /readings returned ${response.status}: ${await response.text()}`);
       }
     },
     async stop() {
