@@ -11,6 +11,7 @@
  */
 import uPlot from "uplot";
 import type { ChartColumns } from "./chart-data.ts";
+import { enableKeyboardCursor } from "./chart-keys.ts";
 import { chooseTickStep, labelTicks, localTimeTicks } from "./ticks.ts";
 import { formatExactTime } from "./time-format.ts";
 
@@ -20,6 +21,8 @@ const HEATER_BAND_COLOR = "rgba(230, 126, 34, 0.22)";
 
 export interface DayChartOptions {
   container: HTMLElement;
+  /** Live region that reads out the values under the keyboard cursor. */
+  readout: HTMLElement;
   columns: ChartColumns;
   /** IANA zone the axis and legend show times in. */
   zone: string;
@@ -138,9 +141,11 @@ export function drawDayChart(options: DayChartOptions): DayChart {
   const plot = new uPlot(built.options, built.data, container);
   const resize = new ResizeObserver(() => plot.setSize(chartSize(container)));
   resize.observe(container);
+  const disableKeys = enableKeyboardCursor({ plot, container, readout: options.readout, columns: options.columns, zone: options.zone });
   return {
     plot,
     destroy() {
+      disableKeys();
       resize.disconnect();
       plot.destroy();
     },

@@ -41,6 +41,7 @@ export interface DashboardElements {
   staleWarning: HTMLElement;
   chart: HTMLElement;
   chartNote: HTMLElement;
+  chartReadout: HTMLElement;
   downloadCsv: HTMLButtonElement;
   table: ReadingsTableElements;
   settings: SettingsDialogElements;
@@ -59,8 +60,8 @@ export class DashboardController {
   #state: ViewState = { device: null, day: null, days: 1 };
   #load: AbortController | null = null;
   #chart: DayChart | null = null;
-  /** The device and days on screen, for the CSV download. */
-  #shown: { device: string; days: string[] } | null = null;
+  /** The device and days on screen, which the CSV download fetches. */
+  #downloadTarget: { device: string; days: string[] } | null = null;
 
   constructor(elements: DashboardElements) {
     this.#elements = elements;
@@ -278,7 +279,7 @@ export class DashboardController {
       chartElement.replaceChildren(element("p", `No readings for ${device} on ${describeDays(days)}. Pick another day or device.`, "chart-empty"));
       this.#elements.chartNote.textContent = "";
     } else {
-      this.#chart = drawDayChart({ container: chartElement, columns, zone, rangeStartMs: startMs, rangeEndMs: endMs });
+      this.#chart = drawDayChart({ container: chartElement, readout: this.#elements.chartReadout, columns, zone, rangeStartMs: startMs, rangeEndMs: endMs });
       const notes = describeCoverage({
         readings, zone, rangeStartMs: startMs, rangeEndMs: endMs, nowMs: Date.now(),
         dayCounts: results.map((result) => ({ day: result.day, count: result.readings.length })),
@@ -288,21 +289,21 @@ export class DashboardController {
     }
 
     this.#table.setReadings(readings, zone, `${readings.length.toLocaleString("en-US")} readings of ${device}, ${describeDays(days)}, times in ${zone}`);
-    this.#shown = { device, days };
+    this.#downloadTarget = { device, days };
     this.#elements.downloadCsv.disabled = false;
     const pages = results.reduce((sum, result) => sum + result.pageCount, 0);
     this.#setStatus(`Showing ${readings.length.toLocaleString("en-US")} readings of ${device} for ${describeDays(days)} (${pages} ${pages === 1 ? "page" : "pages"} from the API).`);
   }
 
   async #download(): Promise<void> {
-    const shown = this.#shown;
-    if (this.#client === null || shown === null) return;
+    const target = this.#downloadTarget;
+    if (this.#client === null || target === null) return;
     const button = this.#elements.downloadCsv;
     button.disabled = true;
-    this.#setStatus(`Preparing the CSV of ${describeDays(shown.days)}…`);
+    this.#setStatus(`Preparing the CSV of ${describeDays(target.days)}…`);
     try {
-      const rows = await downloadDaysCsv(this.#client, shown.device, shown.days);
-      this.#setStatus(`Downloaded the CSV of ${describeDays(shown.days)} (${rows.toLocaleString("en-US")} rows).`);
+      const rows = await downloadDaysCsv(this.#client, target.device, target.days);
+      this.#setStatus(`Downloaded the CSV of ${describeDays(target.days)} (${rows.toLocaleString("en-US")} rows).`);
     } catch (error) {
       // A failed download leaves the chart in place; only a rejected token replaces the view.
       if (error instanceof UnauthorizedError) this.#fail(error, new AbortController().signal);
@@ -348,7 +349,7 @@ export class DashboardController {
     this.#elements.staleWarning.hidden = true;
     this.#table.setReadings([], "UTC", "No readings");
     this.#elements.downloadCsv.disabled = true;
-    this.#shown = null;
+    this.#downloadTarget = null;
   }
 
   #setStatus(text: string): void {

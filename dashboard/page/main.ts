@@ -22,6 +22,7 @@ const controller = new DashboardController({
   staleWarning: byId("stale-warning", HTMLElement),
   chart: byId("chart", HTMLElement),
   chartNote: byId("chart-note", HTMLElement),
+  chartReadout: byId("chart-readout", HTMLElement),
   downloadCsv: byId("download-csv", HTMLButtonElement),
   table: {
     body: byId("readings-body", HTMLTableSectionElement),

@@ -173,6 +173,27 @@ describe.skipIf(!canRun)("dashboard in Chromium", () => {
     await page.close();
   });
 
+  test("chart values step by keyboard", async () => {
+    const { page } = await openDashboard(`#device=shop&day=${SPRING_DAY}`);
+    await waitForView(page, "ready");
+    const last = springReadings.at(-1) as StoredReading;
+    const beforeLast = springReadings.at(-2) as StoredReading;
+
+    await page.focus("#chart");
+    await page.keyboard.press("End");
+    const atEnd = await readLegend(page);
+    await page.keyboard.press("ArrowLeft");
+    const stepped = await readLegend(page);
+
+    expect(atEnd.Time).toBe(formatExactTime(Date.parse(last.time), ZONE));
+    expect(atEnd.Temperature).toBe(`${last.temperature} °F`);
+    expect(stepped.Time).toBe(formatExactTime(Date.parse(beforeLast.time), ZONE));
+    expect(await text(page, "#chart-readout")).toBe(
+      `${formatExactTime(Date.parse(beforeLast.time), ZONE)}: ${beforeLast.temperature} °F, setpoint 68 °F, heater ${beforeLast.thermostat_on ? "on" : "off"}, humidity ${beforeLast.humidity} %`,
+    );
+    await page.close();
+  });
+
   test("fall-back day labels both 01:00 hours", async () => {
     const { page } = await openDashboard(`#device=shop&day=${FALL_DAY}`);
     await waitForView(page, "ready");
