@@ -140,7 +140,10 @@ export class ApiClient {
       });
     } catch (error) {
       if (signal?.aborted === true) throw error; // the caller cancelled: not a failure to show
-      if (timeout.aborted) throw new NetworkError(`No response from the API for ${pathOnly(path)} within ${Math.round(this.#timeoutMs / 1000)} s`, path, error);
+      if (timeout.aborted) {
+        const limit = this.#timeoutMs >= 1000 ? `${Math.round(this.#timeoutMs / 1000)} s` : `${this.#timeoutMs} ms`;
+        throw new NetworkError(`No response from the API for ${pathOnly(path)} within ${limit}`, path, error);
+      }
       throw new NetworkError(`Could not reach the API at ${this.#baseUrl === "" ? "this page's origin" : this.#baseUrl} (network failure, or the browser blocked the request: check the API base URL and the server's CORS origins)`, path, error);
     }
     if (response.ok) return response;
