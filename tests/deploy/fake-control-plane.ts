@@ -106,9 +106,8 @@ export class FakeControlPlane {
   /** Every command sent, in order, with its input. */
   readonly log: { service: string; command: string; input: any }[] = [];
   private readonly faults: Fault[] = [];
-  /** When set, the process "dies" right after the mutating call with this 0-based index succeeds. */
-  crashAfterMutation: number | undefined;
-  mutationCount = 0;
+  /** Called after each mutating call succeeds; throwing from it simulates the process dying there. */
+  onMutation: ((command: string) => void) | undefined;
 
   constructor() {
     // Endpoints on the discard port of this machine: an unmocked command can never reach AWS.
@@ -160,10 +159,7 @@ export class FakeControlPlane {
         throw fault.error();
       }
       const output = { $metadata: { ...METADATA, httpStatusCode: 200 }, ...(handler(input) as object) };
-      if (MUTATING.test(command)) {
-        const index = this.mutationCount++;
-        if (this.crashAfterMutation === index) throw new Error(`simulated crash after ${command}`);
-      }
+      if (MUTATING.test(command)) this.onMutation?.(command);
       return output;
     });
   }

@@ -40,9 +40,12 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** Starts a fresh world; call close() when done. */
-export async function createWorld(): Promise<World> {
-  const server = dynalite({ createTableMs: 5, deleteTableMs: 5, updateTableMs: 5 });
+/**
+ * Starts a fresh world; call close() when done. `createTableMs` is how long
+ * dynalite keeps a new table CREATING, in real time.
+ */
+export async function createWorld(options: { createTableMs?: number } = {}): Promise<World> {
+  const server = dynalite({ createTableMs: options.createTableMs ?? 5, deleteTableMs: 5, updateTableMs: 5 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const port = (server.address() as AddressInfo).port;
   const dynamo = new DynamoDBClient({
