@@ -288,7 +288,8 @@ export const devicesResponseSchema = z.object({
   devices: z.array(
     z.object({
       device_id: z.string(),
-      last_seen: z.string(),
+      /** UTC instant of the newest reading; null for a device that has a desired state but no readings yet. */
+      last_seen: z.string().nullable(),
       desired: desiredStateSchema.nullable(),
     }),
   ),

@@ -1,0 +1,151 @@
+/** Read endpoints: a device's day, its latest reading, and the device list. */
+import type { Hono } from "hono";
+import { DEVICE_ID_PATTERN, describeValue, type DayResponse, type DevicesResponse, type LatestResponse, type StoredReading } from "../../schema.ts";
+import { isValidWallTime } from "../../time/zone.ts";
+import type { AppContext, AppDeps, AppEnv } from "../context.ts";
+import { CSV_HEADER, csvRow } from "../csv.ts";
+import { ApiError } from "../errors.ts";
+import { requireScope } from "../middleware/require-scope.ts";
+import { DaySummaryBuilder } from "../summary.ts";
+
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const SORT_KEY_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const DEFAULT_PAGE_LIMIT = 5000;
+export const MAX_PAGE_LIMIT = 10_000;
+
+function badRequest(code: string, message: string): ApiError {
+  return new ApiError({ status: 400, code, message });
+}
+
+function parseDevice(raw: string): string {
+  if (!DEVICE_ID_PATTERN.test(raw)) {
+    throw badRequest("invalid_device", `device ${describeValue(raw)} is not a valid device id: use lower-case letters, digits, "_" and "-", at most 64 characters`);
+  }
+  return raw;
+}
+
+function parseDay(raw: string): string {
+  const match = DAY_PATTERN.exec(raw);
+  const isReal =
+    match !== null &&
+    isValidWallTime({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]), hour: 0, minute: 0, second: 0, millisecond: 0 });
+  if (!isReal) throw badRequest("invalid_day", `day ${describeValue(raw)} is not a real date in the form YYYY-MM-DD`);
+  return raw;
+}
+
+/** Cursors are the last sort key, base64url-encoded so clients treat them as opaque. */
+export function encodeCursor(sortKey: string): string {
+  return Buffer.from(sortKey, "utf8").toString("base64url");
+}
+
+function decodeCursor(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const sortKey = raw.length <= 64 ? Buffer.from(raw, "base64url").toString("utf8") : "";
+  if (!SORT_KEY_PATTERN.test(sortKey)) {
+    throw badRequest("invalid_cursor", `cursor ${describeValue(raw)} is not one this API returned; pass next_cursor from the previous page unchanged`);
+  }
+  return sortKey;
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_PAGE_LIMIT;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > MAX_PAGE_LIMIT) {
+    throw badRequest("invalid_limit", `limit ${describeValue(raw)} must be a whole number from 1 to ${MAX_PAGE_LIMIT}`);
+  }
+  return value;
+}
+
+async function summarizeDay(deps: AppDeps, device: string, day: string) {
+  const builder = new DaySummaryBuilder();
+  for await (const page of deps.store.readDay(device, day)) builder.add(page);
+  return builder.build();
+}
+
+async function sendCsv(c: AppContext, deps: AppDeps, device: string, day: string): Promise<Response> {
+  const lines = [CSV_HEADER];
+  for await (const page of deps.store.readDay(device, day)) for (const reading of page) lines.push(csvRow(reading));
+  const csv = lines.join("\r\n") + "\r\n";
+  const headers: Record<string, string> = {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${device}-${day}.csv"`,
+    Vary: "Accept-Encoding",
+  };
+
+  const acceptsGzip = /\bgzip\b/i.test(c.req.header("accept-encoding") ?? "");
+  const bytes = new TextEncoder().encode(csv);
+  if (!acceptsGzip) {
+    if (bytes.length > deps.config.maxResponseBytes) {
+      throw new ApiError({
+        status: 406,
+        code: "response_too_large",
+        message: `the CSV for ${device} on ${day} is ${bytes.length} bytes, over the ${deps.config.maxResponseBytes}-byte response limit; request it compressed with Accept-Encoding: gzip (curl --compressed)`,
+      });
+    }
+    return new Response(bytes, { headers });
+  }
+
+  const compressed = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
+  if (compressed.length > deps.config.maxResponseBytes) {
+    c.get("logger").error("csv_too_large", { device, day, bytes: bytes.length, gzip_bytes: compressed.length });
+    throw new ApiError({ status: 500, code: "response_too_large", message: `the compressed CSV for ${device} on ${day} is ${compressed.length} bytes, over the response limit` });
+  }
+  return new Response(compressed, { headers: { ...headers, "Content-Encoding": "gzip" } });
+}
+
+export function registerQueryRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const now = deps.now ?? Date.now;
+  const read = requireScope(deps.config, "read");
+
+  app.get("/devices", read, async (c) => {
+    const devices = await deps.store.listDevices();
+    const body: DevicesResponse = {
+      devices: devices
+        .map((device) => ({ device_id: device.deviceId, last_seen: device.lastSeen ?? null, desired: device.desired }))
+        .sort((a, b) => a.device_id.localeCompare(b.device_id)),
+    };
+    return c.json(body);
+  });
+
+  app.get("/devices/:device/latest", read, async (c) => {
+    const device = parseDevice(c.req.param("device"));
+    const record = await deps.store.getDevice(device);
+    if (record?.latest === undefined) {
+      throw new ApiError({ status: 404, code: "not_found", message: `device "${device}" has sent no readings` });
+    }
+    const body: LatestResponse = { reading: record.latest, age_s: Math.max(0, Math.round((now() - Date.parse(record.latest.time)) / 1000)) };
+    return c.json(body);
+  });
+
+  app.get("/devices/:device/days/:day", read, async (c) => {
+    const device = parseDevice(c.req.param("device"));
+    const day = parseDay(c.req.param("day"));
+    const format = c.req.query("format") ?? "json";
+    if (format !== "json" && format !== "csv") throw badRequest("invalid_format", `format ${describeValue(format)} must be "json" or "csv"`);
+    if (format === "csv") return sendCsv(c, deps, device, day);
+
+    const afterKey = decodeCursor(c.req.query("cursor"));
+    const limit = parseLimit(c.req.query("limit"));
+    const page = await deps.store.queryDayPage(device, day, { afterKey, limit });
+
+    let summary;
+    if (afterKey === undefined && page.lastKey === undefined) {
+      const builder = new DaySummaryBuilder();
+      builder.add(page.readings);
+      summary = builder.build();
+    } else {
+      // The page is part of the day, but the summary must describe all of it.
+      summary = await summarizeDay(deps, device, day);
+    }
+    const readings: StoredReading[] = page.readings;
+    const body: DayResponse = {
+      device_id: device,
+      day,
+      time_zone: deps.config.timeZone,
+      readings,
+      summary,
+      next_cursor: page.lastKey === undefined ? null : encodeCursor(page.lastKey),
+    };
+    return c.json(body);
+  });
+}

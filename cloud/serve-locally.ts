@@ -1,0 +1,41 @@
+/** Serves a Hono app on Bun.serve, bound to 127.0.0.1 unless a hostname is given. */
+import type { Hono } from "hono";
+import type { AppEnv } from "./context.ts";
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A clear message for the errors people meet when starting a server. */
+export class ServeError extends Error {
+  override readonly name = "ServeError";
+}
+
+/**
+ * Starts the server. Port 0 picks a free port.
+ * @throws {ServeError} when the port is in use or cannot be bound
+ */
+export function startServer(app: Hono<AppEnv>, options: { port: number; hostname?: string }): LocalServer {
+  const hostname = options.hostname ?? "127.0.0.1";
+  try {
+    const server = Bun.serve({ port: options.port, hostname, fetch: app.fetch, maxRequestBodySize: 2 * 1024 * 1024 });
+    const port = server.port ?? options.port;
+    return { url: `http://${hostname}:${port}`, port, stop: () => server.stop(true) };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new ServeError(`port ${options.port} on ${hostname} is already in use; stop the other program or pass --port with another number`, { cause: error });
+    if (code === "EACCES") throw new ServeError(`no permission to listen on port ${options.port}; use a port above 1023`, { cause: error });
+    throw error;
+  }
+}
+
+/** Entry for `bun run lambda.ts [--port N]`: serves until interrupted. */
+export async function serveLocally(app: Hono<AppEnv>, argv: string[]): Promise<void> {
+  const { parsePort } = await import("../dev/flags.ts");
+  const portIndex = argv.indexOf("--port");
+  const port = portIndex === -1 ? 8787 : parsePort(argv[portIndex + 1]);
+  const server = startServer(app, { port });
+  console.log(`thermo API listening on ${server.url}`);
+}

@@ -1,0 +1,269 @@
+/**
+ * DynamoDB access for readings and the device registry. Every call goes
+ * through here, and every failure leaves as StoreUnavailableError or
+ * UnstoredReadingsError so the HTTP edge can answer 503 without detail.
+ */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DesiredState, Reading, StoredReading } from "../../schema.ts";
+import { backoffDelayMs, sleep as realSleep } from "../../lib/retry.ts";
+import type { Logger } from "../../lib/log.ts";
+import { StoreUnavailableError, UnstoredReadingsError } from "../errors.ts";
+import { toItem, toStoredReading, type ReadingItem } from "./reading-item.ts";
+import { dayPartition, PARTITION_KEY, REGISTRY_PARTITION, SORT_KEY } from "./table.ts";
+
+/** BatchWriteItem takes at most 25 put requests. */
+const BATCH_WRITE_LIMIT = 25;
+/** Chunks of one ingest written at the same time. */
+const WRITE_CONCURRENCY = 4;
+
+export interface ReadingStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  timeZone: string;
+  retentionDays?: number | undefined;
+  logger: Logger;
+  /**
+   * How long unprocessed items are retried before the ingest fails, in ms. Kept
+   * well under the Lambda timeout so the function answers 503 instead of timing out.
+   * @default 8000
+   */
+  unprocessedDeadlineMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface DeviceRecord {
+  deviceId: string;
+  /** UTC instant of the newest reading, or undefined for a device that has a desired state but never sent a reading. */
+  lastSeen: string | undefined;
+  latest: StoredReading | undefined;
+  desired: DesiredState | null;
+}
+
+export interface DayPage {
+  readings: StoredReading[];
+  /** The sort key of the last item returned when more may follow, else undefined. */
+  lastKey: string | undefined;
+}
+
+export interface PutResult {
+  stored: number;
+  duplicates: number;
+  /** Desired state of each device in the request. */
+  desired: Map<string, DesiredState | null>;
+}
+
+export class ReadingStore {
+  private readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  private readonly timeZone: string;
+  private readonly retentionDays: number | undefined;
+  private readonly logger: Logger;
+  private readonly deadlineMs: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: ReadingStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.timeZone = options.timeZone;
+    this.retentionDays = options.retentionDays;
+    this.logger = options.logger;
+    this.deadlineMs = options.unprocessedDeadlineMs ?? 8000;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => realSleep(ms));
+  }
+
+  /**
+   * Stores readings idempotently on (device, instant): a repeated reading
+   * replaces itself. Within one call the last of several readings with the same
+   * key wins, because DynamoDB rejects a batch that names a key twice.
+   * @throws {UnstoredReadingsError} when items remain unprocessed at the deadline
+   * @throws {StoreUnavailableError} when DynamoDB fails
+   */
+  async putReadings(readings: readonly Reading[]): Promise<PutResult> {
+    const nowMs = this.now();
+    const byKey = new Map<string, ReadingItem>();
+    for (const reading of readings) {
+      const item = toItem(reading, { timeZone: this.timeZone, retentionDays: this.retentionDays, nowMs });
+      byKey.set(`${item[PARTITION_KEY]}|${item[SORT_KEY]}`, item);
+    }
+    const items = [...byKey.values()];
+    await this.batchWrite(items);
+
+    const newestByDevice = new Map<string, ReadingItem>();
+    for (const item of items) {
+      const current = newestByDevice.get(item.device_id);
+      if (current === undefined || current[SORT_KEY] < item[SORT_KEY]) newestByDevice.set(item.device_id, item);
+    }
+    const desired = new Map<string, DesiredState | null>();
+    for (const [deviceId, item] of newestByDevice) desired.set(deviceId, await this.recordLatest(item, nowMs));
+    return { stored: items.length, duplicates: readings.length - items.length, desired };
+  }
+
+  private async batchWrite(items: ReadingItem[]): Promise<void> {
+    const chunks: ReadingItem[][] = [];
+    for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) chunks.push(items.slice(i, i + BATCH_WRITE_LIMIT));
+    const deadline = this.now() + this.deadlineMs;
+    let unstored = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++] as ReadingItem[];
+        unstored += await this.writeChunk(chunk, deadline);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));
+    if (unstored > 0) throw new UnstoredReadingsError({ unstored, total: items.length, table: this.tableName });
+  }
+
+  /** Writes one chunk, retrying unprocessed items with backoff; returns how many remain unstored at the deadline. */
+  private async writeChunk(chunk: ReadingItem[], deadline: number): Promise<number> {
+    let pending: Record<string, unknown>[] = chunk.map((item) => ({ PutRequest: { Item: item } }));
+    for (let attempt = 1; ; attempt++) {
+      const output = await this.call("BatchWriteItem", () =>
+        this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } })),
+      );
+      pending = (output.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+      if (pending.length === 0) return 0;
+
+      const delayMs = backoffDelayMs(attempt, { baseMs: 50, capMs: 1000 });
+      if (this.now() + delayMs >= deadline) {
+        this.logger.error("batch_write_unprocessed", { table: this.tableName, unprocessed: pending.length, attempts: attempt });
+        return pending.length;
+      }
+      this.logger.warn("batch_write_retry", { table: this.tableName, unprocessed: pending.length, attempt, delay_ms: delayMs });
+      await this.sleep(delayMs);
+    }
+  }
+
+  /** Moves the registry's latest reading forward (never back), then returns the device's desired state. */
+  private async recordLatest(item: ReadingItem, nowMs: number): Promise<DesiredState | null> {
+    const latest = toStoredReading(item as unknown as Record<string, unknown>);
+    try {
+      const output = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: item.device_id },
+          UpdateExpression: "SET #lastSeen = :lastSeen, #latest = :latest, #updatedAt = :updatedAt",
+          ConditionExpression: "attribute_not_exists(#lastSeen) OR #lastSeen < :lastSeen",
+          ExpressionAttributeNames: { "#lastSeen": "last_seen", "#latest": "latest", "#updatedAt": "updated_at" },
+          ExpressionAttributeValues: { ":lastSeen": item[SORT_KEY], ":latest": latest, ":updatedAt": new Date(nowMs).toISOString() },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return parseDesired(output.Attributes?.desired);
+    } catch (error) {
+      // An older reading than the one on record: nothing to move, but the desired state is still wanted.
+      if (error instanceof ConditionalCheckFailedException) return (await this.getDevice(item.device_id))?.desired ?? null;
+      throw new StoreUnavailableError({ operation: "UpdateItem", table: this.tableName, cause: error });
+    }
+  }
+
+  /** Returns one page of a device's local day in time order, starting after `afterKey`. */
+  async queryDayPage(deviceId: string, day: string, options: { afterKey?: string | undefined; limit: number }): Promise<DayPage> {
+    const output = await this.call("Query", () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "#pk = :pk",
+          ExpressionAttributeNames: { "#pk": PARTITION_KEY },
+          ExpressionAttributeValues: { ":pk": dayPartition(deviceId, day) },
+          ScanIndexForward: true,
+          Limit: options.limit,
+          ExclusiveStartKey: options.afterKey === undefined ? undefined : { [PARTITION_KEY]: dayPartition(deviceId, day), [SORT_KEY]: options.afterKey },
+        }),
+      ),
+    );
+    const readings = (output.Items ?? []).map((item) => toStoredReading(item));
+    const lastKey = output.LastEvaluatedKey?.[SORT_KEY];
+    return { readings, lastKey: typeof lastKey === "string" ? lastKey : undefined };
+  }
+
+  /** Yields every reading of a device's local day in time order, one DynamoDB page at a time. */
+  async *readDay(deviceId: string, day: string, pageLimit = 5000): AsyncGenerator<StoredReading[]> {
+    let afterKey: string | undefined;
+    do {
+      const page = await this.queryDayPage(deviceId, day, { afterKey, limit: pageLimit });
+      if (page.readings.length > 0) yield page.readings;
+      afterKey = page.lastKey;
+    } while (afterKey !== undefined);
+  }
+
+  /** Returns a device's registry record, or undefined when it never sent a reading. */
+  async getDevice(deviceId: string): Promise<DeviceRecord | undefined> {
+    const output = await this.call("GetItem", () =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: deviceId } })),
+    );
+    return output.Item === undefined ? undefined : toDeviceRecord(output.Item);
+  }
+
+  /** Lists devices from the registry partition with a Query, never a Scan. */
+  async listDevices(): Promise<DeviceRecord[]> {
+    const devices: DeviceRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const output = await this.call("Query", () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: "#pk = :pk",
+            ExpressionAttributeNames: { "#pk": PARTITION_KEY },
+            ExpressionAttributeValues: { ":pk": REGISTRY_PARTITION },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of output.Items ?? []) devices.push(toDeviceRecord(item));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return devices;
+  }
+
+  /** Sets or, with null, clears a device's desired state. */
+  async setDesired(deviceId: string, desired: DesiredState | null): Promise<void> {
+    const key = { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: deviceId };
+    const command =
+      desired === null
+        ? new UpdateCommand({ TableName: this.tableName, Key: key, UpdateExpression: "REMOVE #desired", ExpressionAttributeNames: { "#desired": "desired" } })
+        : new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: "SET #desired = :desired",
+            ExpressionAttributeNames: { "#desired": "desired" },
+            ExpressionAttributeValues: { ":desired": desired },
+          });
+    await this.call("UpdateItem", () => this.client.send(command));
+  }
+
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw new StoreUnavailableError({ operation, table: this.tableName, cause: error });
+    }
+  }
+}
+
+function parseDesired(value: unknown): DesiredState | null {
+  if (value === null || typeof value !== "object") return null;
+  const record = value as Record<string, unknown>;
+  if (typeof record.setpoint !== "number" || (record.unit !== "F" && record.unit !== "C")) return null;
+  return { setpoint: record.setpoint, unit: record.unit, updated_at: String(record.updated_at ?? "") };
+}
+
+function toDeviceRecord(item: Record<string, unknown>): DeviceRecord {
+  let latest: StoredReading | undefined;
+  if (item.latest !== null && typeof item.latest === "object") {
+    // The registry keeps the latest reading in its API form, where the instant is `time`.
+    const stored = item.latest as Record<string, unknown>;
+    latest = toStoredReading({ ...stored, [SORT_KEY]: stored.time });
+  }
+  return {
+    deviceId: String(item[SORT_KEY]),
+    lastSeen: typeof item.last_seen === "string" ? item.last_seen : undefined,
+    latest,
+    desired: parseDesired(item.desired),
+  };
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bun
+/**
+ * `bun run dev`: thermo on one machine with no AWS and no Pi. Starts dynalite
+ * (a DynamoDB-API server) on 127.0.0.1, the API and dashboard on
+ * http://127.0.0.1:8787, and a simulated device; Ctrl-C stops all of it.
+ * Run `bun run dev --help` for the flags.
+ */
+import { resolve } from "node:path";
+import { ServeError } from "./cloud/serve-locally.ts";
+import { DEV_USAGE, parseDevFlags, UsageError } from "./dev/flags.ts";
+import { startStack, type Stack } from "./dev/stack.ts";
+
+export async function main(argv: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseDevFlags(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (flags.help) {
+    console.log(DEV_USAGE);
+    return 0;
+  }
+
+  const dataDir = flags.memory ? undefined : resolve(flags.dataDir);
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      port: flags.port,
+      dataDir: dataDir === undefined ? undefined : resolve(dataDir, "dynamodb"),
+      tokens: {
+        ingest: process.env.THERMO_INGEST_TOKEN || undefined,
+        read: process.env.THERMO_READ_TOKEN || undefined,
+        admin: process.env.THERMO_ADMIN_TOKEN || undefined,
+      },
+      env: {
+        ...(process.env.THERMO_TIMEZONE ? { THERMO_TIMEZONE: process.env.THERMO_TIMEZONE } : {}),
+        ...(process.env.THERMO_DEFAULT_UNIT ? { THERMO_DEFAULT_UNIT: process.env.THERMO_DEFAULT_UNIT } : {}),
+      },
+    });
+  } catch (error) {
+    if (error instanceof ServeError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+
+  console.log(`thermo dev stack running
+  dashboard and API  ${stack.url}/
+  store              ${dataDir === undefined ? "in memory (gone on exit)" : resolve(dataDir, "dynamodb")} (dynalite at ${stack.dynamo.endpoint})
+  ingest token       ${stack.tokens.ingest}
+  read token         ${stack.tokens.read}
+  admin token        ${stack.tokens.admin}
+  simulated device   ${flags.device ? "not available yet" : "off (--no-device)"}
+
+Try: curl -H "Authorization: Bearer ${stack.tokens.read}" ${stack.url}/devices
+Press Ctrl-C to stop.`);
+
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  console.log("stopping: closing the API and flushing the store");
+  await stack.stop();
+  return 0;
+}
+
+if (import.meta.main) process.exit(await main(process.argv.slice(2)));
