@@ -3,6 +3,7 @@
  * writes, zipped deterministically as `index.mjs` (handler `index.handler`).
  */
 import { readFileSync } from "node:fs";
+import { buildLambdaBundle as runLambdaBuild } from "../build/lambda-bundle.ts";
 import { DeployError } from "./errors.ts";
 import { zipDeterministic, type DeploymentPackage } from "./zip.ts";
 
@@ -21,12 +22,8 @@ export const FUNCTION_HANDLER = "index.handler";
  * @throws {DeployError} when the build fails
  */
 export async function buildLambdaBundle(): Promise<LambdaBundle> {
-  // NOTE: imported at run time by path so deploy type-checks before
-  // build/lambda-bundle.ts exists; `--bundle FILE` deploys a prebuilt file.
-  const modulePath = "../build/lambda-bundle.ts";
   try {
-    const module = (await import(modulePath)) as { buildLambdaBundle: () => Promise<LambdaBundle> };
-    return await module.buildLambdaBundle();
+    return await runLambdaBuild();
   } catch (error) {
     throw new DeployError(`build of the Lambda bundle failed: ${error instanceof Error ? error.message : String(error)}`, {
       hint: "run `bun run build lambda` to see the full output, or pass --bundle FILE with a prebuilt handler",

@@ -22,8 +22,8 @@ export const DEFAULTS = Object.freeze({
   reservedConcurrency: 5,
 });
 
-/** Upper bound of `--retention-days` (ten years), matching what the app accepts as a sane TTL. */
-export const MAX_RETENTION_DAYS = 3650;
+/** Upper bound of `--retention-days`: the range the app accepts in THERMO_RETENTION_DAYS. */
+export const MAX_RETENTION_DAYS = 36_500;
 /** Highest reserved concurrency deploy sets; AWS accounts start with a limit of 1,000 at most. */
 export const MAX_RESERVED_CONCURRENCY = 1000;
 
@@ -256,14 +256,13 @@ function validateConcurrency(sourced: Sourced<string | number>): number | null {
   return number;
 }
 
-/** CORS origins: `*` or scheme://host[:port] with http or https and nothing after it. */
+/**
+ * CORS origins: scheme://host[:port] with http or https and nothing after it.
+ * The app rejects `*` in THERMO_CORS_ORIGINS, so deploy does too.
+ */
 function validateCorsOrigins({ value, label }: Sourced<readonly string[]>): string[] {
   const origins: string[] = [];
   for (const origin of value) {
-    if (origin === "*") {
-      origins.push(origin);
-      continue;
-    }
     let url: URL | undefined;
     try {
       url = new URL(origin);

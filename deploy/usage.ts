@@ -14,7 +14,7 @@ Options:
   --stage NAME              installation name, prefixes every resource as thermo-NAME
                             (default: ${DEFAULTS.stage}; a-z, 0-9, single hyphens, 1-24 characters)
   --timezone ZONE           IANA zone that defines a "day" for the app (default: ${DEFAULTS.timezone})
-  --retention-days N        delete readings N days after they were taken, 1-3650
+  --retention-days N        delete readings N days after they were taken, 1-36500
                             (default: keep forever)
   --log-retention-days N    days the function's logs are kept (default: ${DEFAULTS.logRetentionDays});
                             one of ${LOG_RETENTION_DAYS_ALLOWED.join(", ")}

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { statSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { unzipSync } from "fflate";
 import { STORE_ACTIONS } from "../../cloud/store/table.ts";
 import { hashToken } from "../../deploy/tokens.ts";
 import { ACCOUNT_ID, FUNCTION_URL } from "./fake-control-plane.ts";
@@ -207,5 +208,15 @@ describe("fresh deploy", () => {
     expect(result.stdout).toContain("Tokens (shown once");
     expect(result.stdout).toMatch(/ingest {2}[A-Za-z0-9_-]{43}/);
     expect(result.stdout).toMatch(/Done in \d+\.\d s: 7 created/);
+  });
+
+  test("without --bundle runs the Lambda build", async () => {
+    const result = await world.run([], { isBuilt: true });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Bundle \S+dist\/lambda\/index\.mjs \(\d+ bytes\)/);
+    const zip: Uint8Array = world.cloud.inputsOf("CreateFunction")[0].Code.ZipFile;
+    expect(Object.keys(unzipSync(zip))).toEqual(["index.mjs"]);
+    expect(new TextDecoder().decode(unzipSync(zip)["index.mjs"])).toContain("handler");
   });
 });

@@ -30,7 +30,8 @@ export interface World {
   readonly bundlePath: string;
   readonly clock: Clock & { sleeps: number[] };
   /** Runs deploy.ts with `args` plus --bundle and --region, and captures its output. */
-  run(args: string[], options?: { isInteractive?: boolean; answer?: string }): Promise<RunResult>;
+  /** `isBuilt` runs the project's real Lambda build instead of passing --bundle. */
+  run(args: string[], options?: { isInteractive?: boolean; answer?: string; isBuilt?: boolean }): Promise<RunResult>;
   /** Writes new handler code, as a rebuild would. */
   writeBundle(source: string): void;
   statePath(stage?: string): string;
@@ -87,7 +88,7 @@ export async function createWorld(options: { createTableMs?: number } = {}): Pro
       let stdout = "";
       let stderr = "";
       const code = await main({
-        argv: [...args, "--bundle", bundlePath, "--region", REGION],
+        argv: [...args, ...(options.isBuilt === true ? [] : ["--bundle", bundlePath]), "--region", REGION],
         env: { XDG_CONFIG_HOME: configHome, HOME: root },
         workingDirectory,
         stdout: (text) => (stdout += text),
