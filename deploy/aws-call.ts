@@ -1,8 +1,8 @@
 /**
- * One wrapper for every AWS call: retries throttling and transient server
- * errors (plus caller-chosen retriable errors) with the shared backoff, and
- * turns the final failure into a typed error that names the resource, the
- * AWS error code, the IAM action and the fix.
+ * One wrapper for every AWS call. It retries throttling, transient server
+ * errors and the errors a caller marks as retriable, with the shared backoff.
+ * The final failure becomes a typed error that names the resource, the AWS
+ * error code, the IAM action and the fix.
  */
 import { retry } from "../lib/retry.ts";
 import type { DeployContext } from "./context.ts";
@@ -85,7 +85,7 @@ export interface CallSpec {
   readonly beforeRetry?: (error: unknown) => Promise<void>;
   /** Attempts in total. @default 8 */
   readonly maxAttempts?: number;
-  /** Longest time spent retrying, in ms. @default 120_000 */
+  /** Maximum time spent retrying, in ms. @default 120_000 */
   readonly retryBudgetMs?: number;
 }
 

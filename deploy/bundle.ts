@@ -7,7 +7,7 @@ import { buildLambdaBundle as runLambdaBuild } from "../build/lambda-bundle.ts";
 import { DeployError } from "./errors.ts";
 import { zipDeterministic, type DeploymentPackage } from "./zip.ts";
 
-/** What build/lambda-bundle.ts returns. */
+/** Path and size of the bundle that build/lambda-bundle.ts writes. */
 export interface LambdaBundle {
   readonly path: string;
   readonly bytes: number;

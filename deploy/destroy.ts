@@ -1,6 +1,6 @@
 /**
  * The destroy run: removes the function URL, the function (its permissions
- * and concurrency go with it), the log group and the role. The table holds
+ * and concurrency go with it), the log group and the role. The table contains
  * the user's readings and is deleted only with --delete-data after a typed
  * confirmation or --yes.
  */

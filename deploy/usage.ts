@@ -5,7 +5,7 @@ export const USAGE = `Usage: bun run deploy.ts [options]
 
 Creates or updates the thermo cloud app in your AWS account: DynamoDB table,
 IAM role, log group, Lambda function and its HTTPS function URL. Every run
-converges the account to the wanted state; a run with nothing to change makes
+converges the account to the desired state; a run with nothing to change makes
 no changes. Full guide: docs/deploy.md
 
 Options:

@@ -1,5 +1,5 @@
 /**
- * Polls a resource until it reaches the wanted status, printing progress.
+ * Polls a resource until it reaches the expected status, printing progress.
  * The delay grows from 1 s to 5 s; the clock is injectable for tests.
  */
 import type { DeployContext } from "./context.ts";

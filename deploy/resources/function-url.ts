@@ -2,7 +2,7 @@
  * The function URL (AuthType NONE, because the app checks bearer tokens
  * itself) and the two resource-policy statements a public URL needs.
  *
- * CORS is answered in one place only, the app (THERMO_CORS_ORIGINS). A CORS
+ * The app alone handles CORS, from THERMO_CORS_ORIGINS. A CORS
  * configuration on the URL would add a second set of headers, so one found
  * on the URL (made by hand) is removed.
  */
@@ -82,9 +82,9 @@ export async function ensureUrlPermissions(context: DeployContext, functionArn: 
   const statements = await getPolicyStatements(context, resource);
   const changes: string[] = [];
   for (const permission of URL_PERMISSIONS) {
-    const wanted = urlPermissionStatement(context.scope, FunctionName, permission);
+    const desired = urlPermissionStatement(context.scope, FunctionName, permission);
     const existing = statements.find((statement) => statement.Sid === permission.StatementId);
-    if (existing !== undefined && sameStatement(existing, wanted, functionArn)) continue;
+    if (existing !== undefined && sameStatement(existing, desired, functionArn)) continue;
 
     changes.push(`${existing === undefined ? "+" : "~"}${permission.Action}`);
     if (context.reporter.isPlan) continue;
@@ -97,14 +97,18 @@ export async function ensureUrlPermissions(context: DeployContext, functionArn: 
       lambda.send(new AddPermissionCommand({ FunctionName, ...permission })),
     );
   }
+  if (changes.length === 0) {
+    step.done("unchanged");
+    return;
+  }
   const isNew = changes.length === URL_PERMISSIONS.length && statements.length === 0;
-  step.done(changes.length === 0 ? "unchanged" : isNew ? "created" : "updated", changes);
+  step.done(isNew ? "created" : "updated", changes);
 }
 
-/** Compares a stored statement with the wanted one; the Resource may be the ARN Lambda reports. */
-function sameStatement(existing: PolicyStatement, wanted: PolicyStatement, functionArn: string): boolean {
-  const normalized = { ...existing, Resource: existing.Resource === functionArn ? wanted.Resource : existing.Resource };
-  return canonicalPolicy(normalized) === canonicalPolicy(wanted);
+/** Compares a stored statement with the desired one; the Resource may be the ARN Lambda reports. */
+function sameStatement(existing: PolicyStatement, desired: PolicyStatement, functionArn: string): boolean {
+  const normalized = { ...existing, Resource: existing.Resource === functionArn ? desired.Resource : existing.Resource };
+  return canonicalPolicy(normalized) === canonicalPolicy(desired);
 }
 
 async function getUrlConfig(context: DeployContext, resource: string): Promise<GetFunctionUrlConfigCommandOutput | undefined> {
@@ -125,7 +129,7 @@ async function getPolicyStatements(context: DeployContext, resource: string): Pr
       const policy = JSON.parse(output.Policy ?? "{}") as { Statement?: PolicyStatement[] };
       return policy.Statement ?? [];
     } catch (error) {
-      // A function without any resource policy answers ResourceNotFoundException.
+      // GetPolicy returns ResourceNotFoundException for a function without any resource policy.
       if (isAwsError(error, "ResourceNotFoundException")) return [];
       throw error;
     }

@@ -185,16 +185,16 @@ function configurationDrift(
 }
 
 /** Names the variables that differ; token hash values are never printed. */
-export function describeEnvironmentDrift(current: Readonly<Record<string, string>>, wanted: Readonly<Record<string, string>>): string[] {
+export function describeEnvironmentDrift(current: Readonly<Record<string, string>>, desired: Readonly<Record<string, string>>): string[] {
   const changes: string[] = [];
-  for (const name of Object.keys(wanted).sort()) {
-    if (current[name] === wanted[name]) continue;
+  for (const name of Object.keys(desired).sort()) {
+    if (current[name] === desired[name]) continue;
     if (current[name] === undefined) changes.push(`+${name}`);
     else if (SECRET_VARIABLES.has(name)) changes.push(`${name} (new hashes)`);
-    else changes.push(`${name} "${current[name]}" → "${wanted[name]}"`);
+    else changes.push(`${name} "${current[name]}" → "${desired[name]}"`);
   }
   for (const name of Object.keys(current).sort()) {
-    if (!(name in wanted)) changes.push(`-${name}`);
+    if (!(name in desired)) changes.push(`-${name}`);
   }
   return changes;
 }

@@ -1,9 +1,9 @@
 /**
  * Reserved concurrency of the function, used as a cost ceiling: at most N
  * invocations run at once, whatever the traffic. New AWS accounts often have
- * too little concurrency to reserve any (AWS keeps a minimum unreserved), and
- * then the reservation is skipped with a warning and recorded in the state
- * file so later runs do not try again until the requested value changes.
+ * too little concurrency to reserve any, because AWS keeps a minimum
+ * unreserved. Then the reservation is skipped with a warning and recorded in
+ * the state file, and later runs try again only when the requested value changes.
  */
 import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from "@aws-sdk/client-lambda";
 import { callAws, isAwsError } from "../aws-call.ts";
@@ -29,10 +29,10 @@ export async function ensureReservedConcurrency(
   const FunctionName = context.names.function;
   const resource = `reserved concurrency of function ${FunctionName}`;
   const step = context.reporter.step(resource);
-  const wanted = context.options.reservedConcurrency;
+  const desired = context.options.reservedConcurrency;
   const actual = current?.Concurrency?.ReservedConcurrentExecutions;
 
-  if (wanted === null) {
+  if (desired === null) {
     if (actual === undefined) {
       step.done("unchanged", ["none"]);
       return undefined;
@@ -46,34 +46,34 @@ export async function ensureReservedConcurrency(
     return undefined;
   }
 
-  if (actual === wanted) {
-    step.done("unchanged", [String(wanted)]);
+  if (actual === desired) {
+    step.done("unchanged", [String(desired)]);
     return undefined;
   }
-  if (previousSkip !== undefined && previousSkip.requested === wanted) {
+  if (previousSkip !== undefined && previousSkip.requested === desired) {
     step.done("skipped", [`account concurrency too low (recorded ${previousSkip.skippedAt}); see docs/deploy.md`]);
     return previousSkip;
   }
   if (context.reporter.isPlan) {
-    step.done(actual === undefined ? "created" : "updated", [`${actual ?? "none"} → ${wanted}`]);
+    step.done(actual === undefined ? "created" : "updated", [`${actual ?? "none"} → ${desired}`]);
     return previousSkip;
   }
 
   try {
     await callAws(context, { resource, action: "lambda:PutFunctionConcurrency", retryIf: (error) => isAwsError(error, "ResourceConflictException") }, () =>
-      context.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions: wanted })),
+      context.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions: desired })),
     );
   } catch (error) {
     const cause = error instanceof AwsStepError ? error.cause : error;
     if (!isAwsError(cause, "InvalidParameterValueException") || !ACCOUNT_TOO_SMALL.test((cause as Error).message)) throw error;
     const reason = (cause as Error).message;
     context.reporter.warn(
-      `reserved concurrency ${wanted} for function ${FunctionName} skipped: the account's concurrency limit is too low (${reason}). ` +
+      `reserved concurrency ${desired} for function ${FunctionName} skipped: the account's concurrency limit is too low (${reason}). ` +
         "The function runs without a ceiling; ask AWS Support for a higher Lambda concurrency quota, or pass --reserved-concurrency none to silence this",
     );
     step.done("skipped", ["account concurrency too low"]);
-    return { requested: wanted, skippedAt: new Date(context.clock.now()).toISOString(), reason };
+    return { requested: desired, skippedAt: new Date(context.clock.now()).toISOString(), reason };
   }
-  step.done(actual === undefined ? "created" : "updated", [`${actual ?? "none"} → ${wanted}`]);
+  step.done(actual === undefined ? "created" : "updated", [`${actual ?? "none"} → ${desired}`]);
   return undefined;
 }

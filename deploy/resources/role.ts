@@ -33,8 +33,8 @@ export async function ensureRole(context: DeployContext): Promise<RoleResult> {
   const resource = `role ${RoleName}`;
   const step = context.reporter.step(resource);
   const { iam } = context.clients;
-  const wantedTrust = trustPolicy(context.scope);
-  const wantedPolicy = functionPolicy(context.scope, context.names);
+  const desiredTrust = trustPolicy(context.scope);
+  const desiredPolicy = functionPolicy(context.scope, context.names);
 
   const role = await getRole(context, resource);
   if (role === undefined) {
@@ -44,7 +44,7 @@ export async function ensureRole(context: DeployContext): Promise<RoleResult> {
           await iam.send(
             new CreateRoleCommand({
               RoleName,
-              AssumeRolePolicyDocument: JSON.stringify(wantedTrust),
+              AssumeRolePolicyDocument: JSON.stringify(desiredTrust),
               Description: `thermo ${context.names.stage}: execution role of Lambda function ${context.names.function}`,
               Tags: [
                 { Key: "app", Value: "thermo" },
@@ -63,17 +63,17 @@ export async function ensureRole(context: DeployContext): Promise<RoleResult> {
   }
 
   const changes: string[] = [];
-  if (canonicalPolicy(decodeIamPolicy(role.AssumeRolePolicyDocument)) !== canonicalPolicy(wantedTrust)) {
+  if (canonicalPolicy(decodeIamPolicy(role.AssumeRolePolicyDocument)) !== canonicalPolicy(desiredTrust)) {
     changes.push("trust policy");
     if (!context.reporter.isPlan) {
       await callAws(context, { resource, action: "iam:UpdateAssumeRolePolicy" }, () =>
-        iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: JSON.stringify(wantedTrust) })),
+        iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: JSON.stringify(desiredTrust) })),
       );
     }
   }
 
   const currentPolicy = await getInlinePolicy(context, resource);
-  if (currentPolicy === undefined || canonicalPolicy(currentPolicy) !== canonicalPolicy(wantedPolicy)) {
+  if (currentPolicy === undefined || canonicalPolicy(currentPolicy) !== canonicalPolicy(desiredPolicy)) {
     changes.push(currentPolicy === undefined ? `inline policy ${context.names.rolePolicy} added` : `inline policy ${context.names.rolePolicy}`);
     if (!context.reporter.isPlan) await putPolicy(context, resource);
   }

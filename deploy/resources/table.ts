@@ -30,7 +30,7 @@ export const TABLE_TAGS = (stage: string) => [
   { Key: "thermo:stage", Value: stage },
 ];
 
-/** Creates the table or repairs its drifted settings; returns the outcome's details. */
+/** Creates the table, or repairs its drifted settings, and waits until it is ACTIVE. */
 export async function ensureTable(context: DeployContext): Promise<void> {
   const name = context.names.table;
   const resource = `table ${name}`;
@@ -159,11 +159,11 @@ async function waitForActive(context: DeployContext, step: Step, resource: strin
 
 /** The keys cannot change in place; a table with other keys is not ours to repair. */
 function assertKeySchema(resource: string, table: TableDescription): void {
-  const wanted = tableDefinition(table.TableName ?? "").KeySchema ?? [];
+  const expected = tableDefinition(table.TableName ?? "").KeySchema ?? [];
   const actual = table.KeySchema ?? [];
   const describe = (keys: typeof actual) => keys.map((key) => `${key.AttributeName} ${key.KeyType}`).join(", ");
-  if (describe(wanted) !== describe(actual)) {
-    throw new IncompatibleResourceError(resource, `${resource} exists with keys (${describe(actual)}), but thermo needs (${describe(wanted)})`, {
+  if (describe(expected) !== describe(actual)) {
+    throw new IncompatibleResourceError(resource, `${resource} exists with keys (${describe(actual)}), but thermo needs (${describe(expected)})`, {
       hint: "use another --stage, or rename or delete the existing table",
     });
   }

@@ -1,7 +1,7 @@
 /**
  * NOTE: dynalite 4.0 implements neither point-in-time recovery
  * (Describe/UpdateContinuousBackups), nor UpdateTimeToLive (its
- * DescribeTimeToLive always answers DISABLED), nor deletion protection (it
+ * DescribeTimeToLive always returns DISABLED), nor deletion protection (it
  * ignores DeletionProtectionEnabled on CreateTable, leaves it out of
  * DescribeTable and rejects an UpdateTable that sets only it). This
  * middleware answers exactly those calls and fields from a small in-memory
@@ -49,7 +49,7 @@ export function installDynamoShim(client: DynamoDBClient): DynamoShim {
 
       switch (command) {
         case "DescribeContinuousBackups": {
-          await client.send(new DescribeTableCommand({ TableName: input.TableName })); // dynalite answers "not found"
+          await client.send(new DescribeTableCommand({ TableName: input.TableName })); // dynalite throws ResourceNotFoundException for a missing table
           const status = table(input.TableName).isPitrEnabled ? "ENABLED" : "DISABLED";
           return respond({ ContinuousBackupsDescription: { ContinuousBackupsStatus: "ENABLED", PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: status } } });
         }

@@ -1,7 +1,7 @@
 /**
  * A small stateful model of the IAM, Lambda, CloudWatch Logs and STS control
- * planes behind aws-sdk-client-mock. It answers with the real SDK exception
- * classes and the response shapes AWS documents, including the sequences
+ * planes behind aws-sdk-client-mock. It throws the real SDK exception
+ * classes and returns the response shapes AWS documents, including the sequences
  * that matter to deploy: a new function is Pending before Active, an update
  * is InProgress before Successful, and a second update while one is in
  * progress fails with ResourceConflictException.
@@ -88,7 +88,7 @@ interface FakeRole {
   attached: { PolicyName: string; PolicyArn: string }[];
 }
 
-/** An error to throw instead of answering the next `times` calls of `command`. */
+/** An error to throw instead of responding to the next `times` calls of `command`. */
 interface Fault {
   command: string;
   error: () => Error;
@@ -428,7 +428,7 @@ export class FakeControlPlane {
   }
 }
 
-/** The statement Lambda stores for an AddPermission request, in its documented JSON form. */
+/** Builds the statement Lambda stores for an AddPermission request, in its documented JSON form. */
 export function lambdaStatement(functionArn: string, input: AddPermissionRequest): Record<string, unknown> {
   const condition: Record<string, Record<string, string>> = {};
   if (input.FunctionUrlAuthType !== undefined) condition.StringEquals = { "lambda:FunctionUrlAuthType": input.FunctionUrlAuthType };

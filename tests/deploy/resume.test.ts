@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { createWorld, type World } from "./world.ts";
 
-/** The mutating calls of a fresh deploy, in order, from an uninterrupted run. */
+/** Runs one uninterrupted fresh deploy and returns its mutating calls in order. */
 async function freshSequence(): Promise<string[]> {
   const world = await createWorld();
   try {
