@@ -38,7 +38,8 @@ export async function startTestStack(options: Omit<StackOptions, "logger"> = {})
   const send = (method: string, path: string, sendOptions: SendOptions = {}): Promise<Response> => {
     const headers: Record<string, string> = { ...sendOptions.headers };
     if (sendOptions.token !== undefined) headers.authorization = `Bearer ${sendOptions.token}`;
-    return fetch(stack.url + path, { method, headers, body: sendOptions.body });
+    // decompress: false stops Bun from adding Accept-Encoding, so a request carries only the headers a test names.
+    return fetch(stack.url + path, { method, headers, body: sendOptions.body, decompress: false });
   };
 
   const scanItems = async (): Promise<Record<string, unknown>[]> => {
