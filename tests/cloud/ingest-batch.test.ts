@@ -55,6 +55,23 @@ describe("POST /readings", () => {
     expect(items[0]?.temperature).toBe(61);
   });
 
+  test("retention sets expiry from instant", async () => {
+    const api = await freshStack({ env: { THERMO_RETENTION_DAYS: "30" } });
+
+    await api.ingest("/readings", { readings: [wireReading({ record_date: "2026-03-10T12:00:00.999Z" })] });
+
+    const items = await api.readingItems();
+    expect(items[0]?.expires_at).toBe(Date.UTC(2026, 2, 10, 12) / 1000 + 30 * 86_400);
+  });
+
+  test("no retention no expiry", async () => {
+    const api = await freshStack();
+
+    await api.ingest("/", wireReading());
+
+    expect((await api.readingItems())[0]).not.toHaveProperty("expires_at");
+  });
+
   test("resent batch stored once", async () => {
     const api = await freshStack();
     const readings = wireReadings(60, { startMs: DAY_START_MS, deviceId: "shop" });

@@ -20,6 +20,8 @@ describe("POST / predecessor payload", () => {
     ["application/x-www-form-urlencoded", { "content-type": "application/x-www-form-urlencoded" }],
     ["text/plain", { "content-type": "text/plain" }],
     ["no content type", {}],
+    ["application/json", { "content-type": "application/json" }],
+    ["application/octet-stream", { "content-type": "application/octet-stream" }],
   ] as const)("curl example as %s", async (_label, headers) => {
     const response = await api.send("POST", "/", { token: api.tokens.ingest, headers, body: new TextEncoder().encode(CURL_EXAMPLE) });
 

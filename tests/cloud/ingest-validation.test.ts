@@ -120,6 +120,24 @@ describe("ingest validation", () => {
     expect(await api.scanItems()).toEqual(itemsBefore);
   });
 
+  test("chunked body over 64 KiB is 413", async () => {
+    const bytes = new TextEncoder().encode(reading({ padding: "x".repeat(MAX_SINGLE_BODY_BYTES) }));
+    // A stream body goes out with Transfer-Encoding: chunked and no Content-Length to check up front.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let offset = 0; offset < bytes.length; offset += 8192) controller.enqueue(bytes.slice(offset, offset + 8192));
+        controller.close();
+      },
+    });
+    const itemsBefore = await api.scanItems();
+
+    const response = await fetch(`${api.url}/`, { method: "POST", headers: { authorization: `Bearer ${api.tokens.ingest}` }, body });
+
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: string }).error).toBe("body_too_large");
+    expect(await api.scanItems()).toEqual(itemsBefore);
+  });
+
   test("problem names value and range", async () => {
     const response = await api.ingest("/", wireReading({ temperature: 300 }));
 
