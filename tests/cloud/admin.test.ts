@@ -1,4 +1,4 @@
-/** Admin endpoints: a device's desired state, which ingest answers carry to the device. */
+/** Admin endpoints: a device's desired state, which ingest responses carry to the device. */
 import { afterAll, describe, expect, test } from "bun:test";
 import { startTestStack } from "../helpers/stack-fixture.ts";
 import { wireReading } from "../helpers/wire-reading.ts";

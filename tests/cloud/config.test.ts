@@ -1,4 +1,4 @@
-/** loadConfig and buildAppFromEnv: every bad variable named, and a misconfigured app that says so. */
+/** loadConfig and buildAppFromEnv: every bad variable named, and a misconfigured app that returns 500. */
 import { describe, expect, test } from "bun:test";
 import { buildAppFromEnv } from "../../cloud/app-from-env.ts";
 import { loadConfig } from "../../cloud/config.ts";

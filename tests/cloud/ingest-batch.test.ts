@@ -136,7 +136,7 @@ describe("POST /readings", () => {
     expect(fault.faultedCalls).toBeGreaterThan(2);
     const failure = memory.records().find((record) => record.event === "store_unavailable");
     expect(JSON.stringify(failure)).toContain("still unprocessed");
-    // Part of the batch reached the table, but the answer did not report it as stored,
+    // Part of the batch reached the table, but the response did not report it as stored,
     // and the device registry did not move.
     expect((await api.scanItems()).filter((item) => item.pk === "_devices")).toHaveLength(0);
   });

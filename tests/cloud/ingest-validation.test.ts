@@ -16,7 +16,7 @@ interface BadRequest {
   body: string | Uint8Array<ArrayBuffer>;
   status: 400 | 413;
   code: string;
-  /** Fields the answer must name, in any order; omitted when the body is not a set of fields. */
+  /** Fields the response must name, in any order. Omitted when the body is not a set of fields. */
   fields?: string[];
 }
 
@@ -115,7 +115,7 @@ describe("ingest validation", () => {
     if (badRequest.fields !== undefined) {
       expect((body.problems ?? []).map((problem) => problem.field).sort()).toEqual([...badRequest.fields].sort());
     }
-    // A huge value must not come back whole in the answer.
+    // A huge value must not come back whole in the response.
     expect(JSON.stringify(body).length).toBeLessThan(4000);
     expect(await api.scanItems()).toEqual(itemsBefore);
   });

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { backoffDelayMs, retry, sleep } from "../../lib/retry.ts";
 
-/** A clock that moves only when the code under test sleeps. */
+/** Creates a clock that moves only when the code under test sleeps. */
 function fakeClock(startMs = 1_000_000) {
   const clock = {
     nowMs: startMs,

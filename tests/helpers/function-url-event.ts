@@ -88,7 +88,7 @@ export function functionUrlEvent(options: FunctionUrlEventOptions): FunctionUrlE
   return event;
 }
 
-/** Returns the result's body as bytes, decoding base64 when the result says so. */
+/** Returns the result's body as bytes, decoding base64 when `isBase64Encoded` is set. */
 export function resultBytes(result: FunctionUrlResult): Uint8Array {
   return result.isBase64Encoded ? new Uint8Array(Buffer.from(result.body, "base64")) : new TextEncoder().encode(result.body);
 }

@@ -6,7 +6,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dyn
 
 /** Sends a command to the wrapped, real client. */
 export type SendToStore = (command: object) => Promise<unknown>;
-/** Handles one command: pass it on with `sendToStore`, change it, or answer it alone. */
+/** Handles one command: pass it on with `sendToStore`, change it, or return a result without the store. */
 export type SendInterceptor = (command: object, sendToStore: SendToStore) => Promise<unknown>;
 
 /** Returns `client` with `send` routed through `intercept`; every other member is the client's own. */
@@ -29,7 +29,7 @@ export function recordCommandNames(client: DynamoDBDocumentClient, names: string
 }
 
 export interface UnprocessedFault {
-  /** BatchWrite calls answered so far with part of their items unprocessed. */
+  /** BatchWrite calls so far that returned part of their items as unprocessed. */
   faultedCalls: number;
   /** Items handed back as unprocessed, over all calls. */
   unprocessedItems: number;
@@ -53,10 +53,10 @@ export function unprocessedFor(calls: number): UnprocessedFault {
       const [table, requests = []] = Object.entries(requestItems)[0] ?? [];
       if (table === undefined) return sendToStore(command);
       const keep = Math.floor(requests.length / 2);
-      const held = requests.slice(keep);
-      fault.unprocessedItems += held.length;
+      const unprocessed = requests.slice(keep);
+      fault.unprocessedItems += unprocessed.length;
       if (keep > 0) await sendToStore(new BatchWriteCommand({ RequestItems: { [table]: requests.slice(0, keep) } }));
-      return { UnprocessedItems: { [table]: held }, $metadata: {} };
+      return { UnprocessedItems: { [table]: unprocessed }, $metadata: {} };
     },
   };
   return fault;

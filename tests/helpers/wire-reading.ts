@@ -1,7 +1,7 @@
 /** Builders of wire-format readings for ingest tests. */
 import type { WireReading } from "../../schema.ts";
 
-/** A valid reading in the predecessor's form (numbers as strings, no offset); `overrides` replace or add fields. */
+/** Builds a valid reading in the predecessor's form, numbers as strings. `overrides` replace or add fields. */
 export function wireReading(overrides: Partial<Record<keyof WireReading, unknown>> & Record<string, unknown> = {}): Record<string, unknown> {
   return { record_date: "2026-03-10T12:00:00Z", thermostat_on: true, temperature: "65", thermostat_value: "64", ...overrides };
 }
