@@ -107,6 +107,23 @@ describe("GET day as CSV", () => {
     expect(rows[200]).toStartWith("2026-03-10T03:19:00.000Z,");
   });
 
+  test.each([
+    ["gzip;q=0", false],
+    ["gzip; q=0.000", false],
+    ["br, gzip;q=0", false],
+    ["*", true],
+    ["*;q=0.1", true],
+    ["gzip;q=0, *", false],
+    ["identity, GZIP;q=0.5", true],
+    ["deflate", false],
+  ])("Accept-Encoding %s gzip %p", async (acceptEncoding, gzipped) => {
+    const response = await readCsv("/devices/large/days/2026-03-10?format=csv", { "accept-encoding": acceptEncoding });
+
+    expect(response.status).toBe(gzipped ? 200 : 406);
+    // The small 406 body may still be deflated by the app's compression middleware, but never gzipped.
+    expect(response.headers.get("content-encoding") === "gzip").toBe(gzipped);
+  });
+
   test("empty day has header only", async () => {
     const response = await readCsv("/devices/small/days/2026-03-12?format=csv");
 
