@@ -1,4 +1,4 @@
-/** Serves a Hono app on Bun.serve, bound to 127.0.0.1 unless told otherwise. */
+/** Serves a Hono app on Bun.serve, bound to 127.0.0.1 unless a hostname is given. */
 import type { Hono } from "hono";
 import type { AppEnv } from "./context.ts";
 
