@@ -154,7 +154,7 @@ describe("POST /readings", () => {
       message: "the data store is unavailable; nothing from this request can be relied on as stored, so retry later",
     });
     expect(text).not.toContain("BatchWriteItem");
-    expect(text).not.toContain(api.config.tableName + " ");
+    expect(text).not.toContain("ECONNREFUSED");
     const failure = api.logRecords().find((record) => record.event === "store_unavailable");
     expect(failure?.level).toBe("error");
     expect(JSON.stringify(failure)).toContain("DynamoDB BatchWriteItem on table thermo failed");

@@ -138,6 +138,16 @@ describe("ingest validation", () => {
     expect(await api.scanItems()).toEqual(itemsBefore);
   });
 
+  test("body over server cap is 413", async () => {
+    // Bun.serve in the local stack rejects bodies over 2 MiB with an empty 413 before the app reads them.
+    const itemsBefore = await api.scanItems();
+
+    const response = await api.send("POST", "/readings", { token: api.tokens.ingest, body: "x".repeat(3 * 1024 * 1024) });
+
+    expect(response.status).toBe(413);
+    expect(await api.scanItems()).toEqual(itemsBefore);
+  });
+
   test("problem names value and range", async () => {
     const response = await api.ingest("/", wireReading({ temperature: 300 }));
 
