@@ -141,7 +141,8 @@ describe("buildAppFromEnv", () => {
 
   test("missing tokens warned per scope", async () => {
     const memory = memorySink();
-    const app = buildAppFromEnv({ THERMO_TABLE: "thermo", THERMO_READ_TOKEN_SHA256: HASH, AWS_REGION: "us-east-1" }, new Logger("api", { sink: memory.sink }));
+    // No request here reaches the store, so the SDK client it builds never sends anything.
+    const app = buildAppFromEnv({ THERMO_TABLE: "thermo", THERMO_READ_TOKEN_SHA256: HASH }, new Logger("api", { sink: memory.sink }));
 
     const response = await app.request("/health");
 
