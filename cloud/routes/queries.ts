@@ -62,6 +62,24 @@ async function summarizeDay(deps: AppDeps, device: string, day: string) {
   return builder.build();
 }
 
+/**
+ * Returns whether an Accept-Encoding header allows gzip: named with a q-value above 0, or
+ * covered by `*` when gzip is not named. A q-value of 0 means the client does not accept the coding.
+ */
+export function isGzipAccepted(header: string | undefined): boolean {
+  let gzipQuality: number | undefined;
+  let wildcardQuality: number | undefined;
+  for (const entry of (header ?? "").split(",")) {
+    const [coding = "", ...parameters] = entry.split(";").map((part) => part.trim().toLowerCase());
+    const qualityParameter = parameters.find((parameter) => parameter.startsWith("q="));
+    const quality = qualityParameter === undefined ? 1 : Number(qualityParameter.slice(2));
+    if (coding === "gzip" || coding === "x-gzip") gzipQuality = quality;
+    else if (coding === "*") wildcardQuality = quality;
+  }
+  const quality = gzipQuality ?? wildcardQuality ?? 0;
+  return Number.isFinite(quality) && quality > 0;
+}
+
 async function sendCsv(c: AppContext, deps: AppDeps, device: string, day: string): Promise<Response> {
   const lines = [CSV_HEADER];
   for await (const page of deps.store.readDay(device, day)) for (const reading of page) lines.push(csvRow(reading));
@@ -72,7 +90,7 @@ async function sendCsv(c: AppContext, deps: AppDeps, device: string, day: string
     Vary: "Accept-Encoding",
   };
 
-  const acceptsGzip = /\bgzip\b/i.test(c.req.header("accept-encoding") ?? "");
+  const acceptsGzip = isGzipAccepted(c.req.header("accept-encoding"));
   const bytes = new TextEncoder().encode(csv);
   if (!acceptsGzip) {
     if (bytes.length > deps.config.maxResponseBytes) {

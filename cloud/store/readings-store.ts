@@ -215,7 +215,11 @@ export class ReadingStore {
           }),
         ),
       );
-      for (const item of output.Items ?? []) devices.push(toDeviceRecord(item));
+      for (const item of output.Items ?? []) {
+        const device = toDeviceRecord(item);
+        // Clearing a desired state leaves a registry item behind, even for a device that never sent a reading.
+        if (device.lastSeen !== undefined || device.desired !== null) devices.push(device);
+      }
       startKey = output.LastEvaluatedKey;
     } while (startKey !== undefined);
     return devices;
