@@ -16,6 +16,12 @@ import { dayPartition, PARTITION_KEY, REGISTRY_PARTITION, SORT_KEY } from "./tab
 const BATCH_WRITE_LIMIT = 25;
 /** Chunks of one ingest written at the same time. */
 const WRITE_CONCURRENCY = 4;
+/**
+ * How far ahead of the server's clock a reading may be and still become the
+ * device's latest. A device with a wrong clock would otherwise pin "latest" to
+ * the future, hiding every real reading after it. Such readings are still stored.
+ */
+export const MAX_LATEST_CLOCK_SKEW_MS = 10 * 60_000;
 
 export interface ReadingStoreOptions {
   client: DynamoDBDocumentClient;
@@ -140,6 +146,10 @@ export class ReadingStore {
 
   /** Moves the registry's latest reading forward (never back), then returns the device's desired state. */
   private async recordLatest(item: ReadingItem, nowMs: number): Promise<DesiredState | null> {
+    if (Date.parse(item[SORT_KEY]) > nowMs + MAX_LATEST_CLOCK_SKEW_MS) {
+      this.logger.warn("reading_from_future", { device: item.device_id, time: item[SORT_KEY], server_time: new Date(nowMs).toISOString() });
+      return (await this.getDevice(item.device_id))?.desired ?? null;
+    }
     const latest = toStoredReading(item as unknown as Record<string, unknown>);
     try {
       const output = await this.client.send(

@@ -161,6 +161,18 @@ describe("GET /devices/{device}/latest", () => {
     expect(body.reading.temperature).toBe(71);
   });
 
+  test("future reading does not become latest", async () => {
+    const dayAheadMs = Date.now() + 86_400_000;
+    await api.ingest("/", wireReading({ device_id: "skewed", record_date: "2026-03-10T12:00:00Z", temperature: 60 }));
+    const stored = await api.ingest("/", wireReading({ device_id: "skewed", record_date: new Date(dayAheadMs).toISOString(), temperature: 99 }));
+
+    const body = (await (await api.read("/devices/skewed/latest")).json()) as { reading: { time: string; temperature: number } };
+
+    expect(stored.status).toBe(200);
+    expect(body.reading.time).toBe("2026-03-10T12:00:00.000Z");
+    expect(body.reading.temperature).toBe(60);
+  });
+
   test("unknown device is 404", async () => {
     const response = await api.read("/devices/nobody/latest");
 
@@ -189,7 +201,7 @@ describe("GET /devices", () => {
 describe("routing", () => {
   test.each([
     ["GET", "/readings", "POST"],
-    ["PUT", "/", "POST"],
+    ["PUT", "/", "POST, GET, HEAD"],
     ["DELETE", "/health", "GET, HEAD"],
     ["POST", "/devices", "GET, HEAD"],
     ["POST", "/devices/hand/latest", "GET, HEAD"],
