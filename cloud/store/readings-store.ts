@@ -1,7 +1,7 @@
 /**
  * DynamoDB access for readings and the device registry. Every call goes
  * through here, and every failure leaves as StoreUnavailableError or
- * UnstoredReadingsError so the HTTP edge can answer 503 without detail.
+ * UnstoredReadingsError so the HTTP edge can respond 503 without detail.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -31,7 +31,7 @@ export interface ReadingStoreOptions {
   logger: Logger;
   /**
    * How long unprocessed items are retried before the ingest fails, in ms. Kept
-   * well under the Lambda timeout so the function answers 503 instead of timing out.
+   * well under the Lambda timeout so the function responds 503 instead of timing out.
    * @default 8000
    */
   unprocessedDeadlineMs?: number;
