@@ -49,6 +49,8 @@ describe("parseOptions", () => {
       corsOrigins: [],
       defaultUnit: "F",
       rotateTokens: false,
+      retireOldTokens: false,
+      tokenScopes: ["ingest", "read", "admin"],
       deleteData: false,
       yes: false,
       bundlePath: undefined,
