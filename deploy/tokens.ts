@@ -40,3 +40,26 @@ export function tokenHashEnvironment(tokens: Tokens): Record<string, string> {
   for (const scope of TOKEN_SCOPES) environment[TOKEN_HASH_VARIABLES[scope]] = hashToken(tokens[scope]);
   return environment;
 }
+
+/**
+ * Most hashes one scope's variable holds: the current token plus replaced
+ * ones. Lambda allows 4 KB for all environment variables together, and each
+ * hash takes 65 bytes, so three full scopes stay under half of that.
+ */
+export const MAX_HASHES_PER_SCOPE = 10;
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Returns whether `value` is a lowercase hex SHA-256, the form the app accepts. */
+export function isTokenHash(value: string): boolean {
+  return SHA256_HEX.test(value);
+}
+
+/** Splits a THERMO_*_TOKEN_SHA256 value into its entries, trimmed and lowercased, empty ones dropped. */
+export function splitHashList(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== "");
+}
