@@ -27,7 +27,10 @@ export interface DeploySummary {
   readonly stateFile: string;
   readonly changes: Readonly<Record<Outcome, number>>;
   readonly warnings: readonly string[];
-  /** New tokens, only on the run that issued them (or the first run after an interrupted one); a rotation limited by --scope lists only those scopes. */
+  /**
+   * New tokens, only on the run that issued them or the first run after an interrupted one.
+   * After a rotation limited by --scope, only those scopes.
+   */
   readonly tokens?: Partial<Tokens>;
   /** Per scope, whether the function still accepts tokens that a rotation replaced (after a plan: would accept). */
   readonly previousTokensAccepted?: Readonly<Record<TokenScope, boolean>>;

@@ -138,11 +138,11 @@ function deployedHashesAsPrevious(context: DeployContext, current: CurrentFuncti
     const invalidCount = entries.filter((entry) => !isTokenHash(entry)).length;
     if (invalidCount > 0) {
       // The values are hashes, but are left out anyway, as the app does.
-      context.reporter.warn(`${TOKEN_HASH_VARIABLES[scope]} holds ${invalidCount} entries that are not SHA-256 hashes; they are dropped, because the app rejects them`);
+      context.reporter.warn(`${TOKEN_HASH_VARIABLES[scope]} contains ${invalidCount} entries that are not SHA-256 hashes; they are dropped, because the app rejects them`);
     }
     const hashes = [...new Set(entries.filter(isTokenHash))];
     if (hashes.length + 1 > MAX_HASHES_PER_SCOPE) {
-      throw new DeployError(`cannot rotate: ${TOKEN_HASH_VARIABLES[scope]} holds ${hashes.length} hashes, and with a new token the function would accept more than the ${MAX_HASHES_PER_SCOPE} deploy allows per scope`, {
+      throw new DeployError(`cannot rotate: ${TOKEN_HASH_VARIABLES[scope]} contains ${hashes.length} hashes, and with a new token the function would accept more than the ${MAX_HASHES_PER_SCOPE} deploy allows per scope`, {
         hint: `remove the hashes of tokens no client uses from ${TOKEN_HASH_VARIABLES[scope]} in the Lambda console, then run --rotate-tokens again`,
       });
     }
@@ -169,8 +169,8 @@ function issueTokens(
 
 /**
  * Drops the replaced tokens of the chosen scopes. Any other hash deployed for
- * those scopes is not in the state file either, so it goes too; the output
- * names how many of each.
+ * those scopes is missing from the state file too, so it is removed as well.
+ * The output names how many of each kind go.
  */
 function retireOldTokens(context: DeployContext, inputs: DecisionInputs): TokenDecision {
   const { options, reporter } = context;

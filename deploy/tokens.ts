@@ -34,17 +34,11 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-/** Returns the hash variables of the function environment for `tokens`. */
-export function tokenHashEnvironment(tokens: Tokens): Record<string, string> {
-  const environment: Record<string, string> = {};
-  for (const scope of TOKEN_SCOPES) environment[TOKEN_HASH_VARIABLES[scope]] = hashToken(tokens[scope]);
-  return environment;
-}
-
 /**
- * Most hashes one scope's variable holds: the current token plus replaced
- * ones. Lambda allows 4 KB for all environment variables together, and each
- * hash takes 65 bytes, so three full scopes stay under half of that.
+ * Maximum number of hashes in one scope's variable: the current token's and
+ * the replaced ones'. Lambda allows 4 KB for all environment variables of a
+ * function together ("Lambda quotas" in the Lambda Developer Guide). Each hash
+ * takes 65 bytes, so three full scopes use under half of that.
  */
 export const MAX_HASHES_PER_SCOPE = 10;
 
