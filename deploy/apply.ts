@@ -19,6 +19,7 @@ import { writeStateFile, type DeployState } from "./state-file.ts";
 import { buildSummary, type DeploySummary } from "./summary.ts";
 import { decideTokens } from "./token-decision.ts";
 import { currentFunctionArn } from "./resources/function.ts";
+import { TOKEN_SCOPES, type Tokens, type TokenScope } from "./tokens.ts";
 
 export interface ApplyInputs {
   readonly state: DeployState | undefined;
@@ -40,19 +41,18 @@ export async function runDeploy(context: DeployContext, inputs: ApplyInputs): Pr
   const role = await ensureRole(context);
 
   const current = await readFunction(context);
-  const decision = decideTokens(context, { state: inputs.state, current, statePath: inputs.statePath });
-  let state: DeployState = inputs.state ?? {
+  const initial: DeployState = inputs.state ?? {
     version: 1,
     stage: context.names.stage,
     region: context.scope.region,
     accountId: context.scope.accountId,
     tokensShown: false,
   };
-  if (decision.isIssued && decision.tokens !== undefined) {
-    state = { ...state, tokens: decision.tokens, tokensIssuedAt: new Date(context.clock.now()).toISOString(), tokensShown: false };
-    // Saved before the function gets the hashes: a crash after this point cannot lose tokens AWS already accepts.
-    if (!isPlan) writeStateFile(inputs.statePath, state);
-  }
+  const decision = decideTokens(context, { state: initial, current, statePath: inputs.statePath });
+  let state = decision.state;
+  // Saved before the function changes: a crash after this point cannot lose tokens AWS already
+  // accepts, and cannot bring back hashes that --retire-old-tokens removed.
+  if (decision.isStateChanged && !isPlan) writeStateFile(inputs.statePath, state);
 
   const environment = functionEnvironment(options, context.names, decision.hashEnvironment);
   await ensureFunction(context, { current, roleArn: role.arn, roleIsNew: role.isNew, deploymentPackage, environment });
@@ -67,12 +67,21 @@ export async function runDeploy(context: DeployContext, inputs: ApplyInputs): Pr
   const url = await ensureFunctionUrl(context);
   await ensureUrlPermissions(context, currentFunctionArn(context, current));
 
-  const showTokens = !isPlan && state.tokens !== undefined && !state.tokensShown;
-  if (showTokens) {
+  const shownTokens = !isPlan && !state.tokensShown ? unshownTokens(state) : undefined;
+  if (shownTokens !== undefined) {
     state = { ...state, tokensShown: true };
+    delete state.issuedScopes;
     writeStateFile(inputs.statePath, state);
   }
-  return buildSummary(context, { statePath: inputs.statePath, url, ...(showTokens ? { tokens: state.tokens } : {}) });
+  return buildSummary(context, { statePath: inputs.statePath, url, state, ...(shownTokens === undefined ? {} : { tokens: shownTokens }) });
+}
+
+/** Returns the tokens of the last issue that no run has printed yet, or undefined when there are none. */
+function unshownTokens(state: DeployState): Partial<Tokens> | undefined {
+  if (state.tokens === undefined) return undefined;
+  const shown: Partial<Record<TokenScope, string>> = {};
+  for (const scope of state.issuedScopes ?? TOKEN_SCOPES) shown[scope] = state.tokens[scope];
+  return shown;
 }
 
 function prebuiltBundle(path: string): LambdaBundle {

@@ -14,7 +14,7 @@ import { ConfigFileError } from "./errors.ts";
  * file that could destroy, delete data or skip the confirmation on every run
  * is a trap, so these are rejected in the file with a clear message.
  */
-export const RUN_ONLY_KEYS = ["plan", "destroy", "delete_data", "yes", "rotate_tokens", "help", "config"] as const;
+export const RUN_ONLY_KEYS = ["plan", "destroy", "delete_data", "yes", "rotate_tokens", "retire_old_tokens", "scope", "help", "config"] as const;
 
 const configFileSchema = z.strictObject({
   region: z.string().optional(),

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { assertTimeZone } from "../time/zone.ts";
 import { readConfigFile, type ConfigFileSettings } from "./config-file.ts";
 import { OptionError } from "./errors.ts";
+import { TOKEN_SCOPES, type TokenScope } from "./tokens.ts";
 
 /** Retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS_ALLOWED = [
@@ -46,7 +47,12 @@ export interface DeployOptions {
   readonly reservedConcurrency: number | null;
   readonly corsOrigins: readonly string[];
   readonly defaultUnit: "F" | "C";
+  /** Issue new tokens for `tokenScopes`; the current ones stay accepted until `retireOldTokens`. */
   readonly rotateTokens: boolean;
+  /** Stop accepting the tokens that an earlier rotation replaced in `tokenScopes`. */
+  readonly retireOldTokens: boolean;
+  /** Scopes that rotation or retirement acts on, in TOKEN_SCOPES order; all three unless `--scope` is given. */
+  readonly tokenScopes: readonly TokenScope[];
   readonly deleteData: boolean;
   readonly yes: boolean;
   /** A prebuilt bundle to deploy instead of running the build. */
@@ -69,6 +75,8 @@ const FLAGS = {
   bundle: { type: "string" },
   config: { type: "string" },
   "rotate-tokens": { type: "boolean" },
+  "retire-old-tokens": { type: "boolean" },
+  scope: { type: "string", multiple: true },
   json: { type: "boolean" },
   plan: { type: "boolean" },
   destroy: { type: "boolean" },
@@ -124,6 +132,18 @@ export function parseOptions(argv: readonly string[]): ParsedCommand {
   if (rotateTokens && mode === "destroy") {
     throw new OptionError("--rotate-tokens", true, "--rotate-tokens cannot be combined with --destroy");
   }
+  const retireOldTokens = flags["retire-old-tokens"] === true;
+  if (retireOldTokens && mode === "destroy") {
+    throw new OptionError("--retire-old-tokens", true, "--retire-old-tokens cannot be combined with --destroy");
+  }
+  if (rotateTokens && retireOldTokens) {
+    throw new OptionError("--retire-old-tokens", true, "--retire-old-tokens cannot be combined with --rotate-tokens: together they would cut off every client at once", {
+      hint: "run --rotate-tokens, move the devices and the dashboard to the new tokens, then run --retire-old-tokens",
+    });
+  }
+  if (flags.scope !== undefined && !rotateTokens && !retireOldTokens) {
+    throw new OptionError("--scope", flags.scope.join(","), "--scope is only valid with --rotate-tokens or --retire-old-tokens");
+  }
 
   return {
     help: false,
@@ -141,6 +161,8 @@ export function parseOptions(argv: readonly string[]): ParsedCommand {
       corsOrigins: cors === undefined ? [] : Object.freeze(validateCorsOrigins(cors)),
       defaultUnit: unit === undefined ? DEFAULTS.defaultUnit : validateUnit(unit),
       rotateTokens,
+      retireOldTokens,
+      tokenScopes: Object.freeze(flags.scope === undefined ? [...TOKEN_SCOPES] : validateScopes(flags.scope)),
       deleteData,
       yes: flags.yes === true,
       bundlePath: bundle === undefined ? undefined : validateNonEmpty(bundle),
@@ -276,6 +298,27 @@ function validateCorsOrigins({ value, label }: Sourced<readonly string[]>): stri
     origins.push(url!.origin);
   }
   return [...new Set(origins)];
+}
+
+/**
+ * Token scopes from `--scope`, which may repeat and may hold a comma-separated
+ * list. Returns them without duplicates, in TOKEN_SCOPES order.
+ */
+function validateScopes(values: readonly string[]): TokenScope[] {
+  const requested = new Set<string>();
+  for (const value of values) {
+    for (const part of value.split(",")) {
+      const scope = part.trim();
+      if (!(TOKEN_SCOPES as readonly string[]).includes(scope)) {
+        const shown = scope === "" ? `an empty scope in "${value}"` : `"${scope}"`;
+        throw new OptionError("--scope", value, `invalid --scope: ${shown} is not a token scope; expected ${TOKEN_SCOPES.join(", ")}`, {
+          hint: "repeat --scope or separate scopes with commas, e.g. --scope ingest,read",
+        });
+      }
+      requested.add(scope);
+    }
+  }
+  return TOKEN_SCOPES.filter((scope) => requested.has(scope));
 }
 
 function validateUnit({ value, label }: Sourced<string>): "F" | "C" {

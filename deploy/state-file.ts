@@ -16,16 +16,38 @@ const DIRECTORY_MODE = 0o700;
 
 const tokensSchema = z.strictObject(Object.fromEntries(TOKEN_SCOPES.map((scope) => [scope, z.string().min(20)])) as Record<(typeof TOKEN_SCOPES)[number], z.ZodString>);
 
+/** A token that --rotate-tokens replaced and the function still accepts until --retire-old-tokens. */
+const previousTokenSchema = z.strictObject({
+  /** Lowercase hex SHA-256 of the token, as deployed. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The plaintext; absent for hashes found deployed after the state file was lost. */
+  token: z.string().min(20).optional(),
+  /** ISO time of the rotation that replaced it. */
+  replacedAt: z.string(),
+});
+
+const previousTokensSchema = z.strictObject(
+  Object.fromEntries(TOKEN_SCOPES.map((scope) => [scope, z.array(previousTokenSchema).min(1).optional()])) as Record<
+    (typeof TOKEN_SCOPES)[number],
+    z.ZodOptional<z.ZodArray<typeof previousTokenSchema>>
+  >,
+);
+
 const stateSchema = z.strictObject({
   version: z.literal(1),
   stage: z.string(),
   region: z.string(),
   accountId: z.string().regex(/^\d{12}$/),
+  /** The current token of each scope. */
   tokens: tokensSchema.optional(),
-  /** ISO time the tokens were issued. */
+  /** ISO time of the last run that issued tokens, first deploy or rotation. */
   tokensIssuedAt: z.string().optional(),
-  /** False until a run has printed the tokens once. */
+  /** False until a run has printed the tokens of the last issue once. */
   tokensShown: z.boolean(),
+  /** Scopes whose tokens the last issue created and that are not shown yet; absent means all three. */
+  issuedScopes: z.array(z.enum(TOKEN_SCOPES)).optional(),
+  /** Replaced tokens per scope, oldest first; a scope without any has no key. */
+  previousTokens: previousTokensSchema.optional(),
   /** Set when AWS rejected the reservation because the account's concurrency is too low. */
   reservedConcurrencySkipped: z
     .strictObject({ requested: z.number().int(), skippedAt: z.string(), reason: z.string() })
@@ -33,6 +55,8 @@ const stateSchema = z.strictObject({
 });
 
 export type DeployState = z.infer<typeof stateSchema>;
+export type PreviousToken = z.infer<typeof previousTokenSchema>;
+export type PreviousTokens = z.infer<typeof previousTokensSchema>;
 
 /**
  * Returns the state file path for `stage` and `region`.

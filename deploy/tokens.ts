@@ -34,9 +34,26 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-/** Returns the hash variables of the function environment for `tokens`. */
-export function tokenHashEnvironment(tokens: Tokens): Record<string, string> {
-  const environment: Record<string, string> = {};
-  for (const scope of TOKEN_SCOPES) environment[TOKEN_HASH_VARIABLES[scope]] = hashToken(tokens[scope]);
-  return environment;
+/**
+ * Maximum number of hashes in one scope's variable: the current token's and
+ * the replaced ones'. Lambda allows 4 KB for all environment variables of a
+ * function together ("Lambda quotas" in the Lambda Developer Guide). Each hash
+ * takes 65 bytes, so three full scopes use under half of that.
+ */
+export const MAX_HASHES_PER_SCOPE = 10;
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Returns whether `value` is a lowercase hex SHA-256, the form the app accepts. */
+export function isTokenHash(value: string): boolean {
+  return SHA256_HEX.test(value);
+}
+
+/** Splits a THERMO_*_TOKEN_SHA256 value into its entries, trimmed and lowercased, empty ones dropped. */
+export function splitHashList(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== "");
 }

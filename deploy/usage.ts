@@ -26,7 +26,13 @@ Options:
   --bundle FILE             deploy this prebuilt handler file instead of running the build
   --config FILE             read the options above from a .json or .toml file; flags win
                             (keys in snake_case: stage, retention_days, cors_origins, ...)
-  --rotate-tokens           issue new ingest, read and admin tokens; the old ones stop working
+  --rotate-tokens           issue new tokens and deploy them next to the current ones, which
+                            keep working until --retire-old-tokens
+  --retire-old-tokens       stop accepting the tokens an earlier --rotate-tokens replaced,
+                            and any deployed hash the state file does not contain
+  --scope SCOPE             with --rotate-tokens or --retire-old-tokens: act only on SCOPE,
+                            one of ingest, read, admin; repeat or separate with commas
+                            (default: all three)
   --plan                    print what would change and change nothing
   --json                    print a machine-readable summary on stdout
   --destroy                 remove the function URL, function, log group and role

@@ -21,7 +21,7 @@ import { FUNCTION_HANDLER } from "../bundle.ts";
 import type { DeployContext } from "../context.ts";
 import { functionArn } from "../names.ts";
 import type { Step } from "../output.ts";
-import { TOKEN_HASH_VARIABLES } from "../tokens.ts";
+import { splitHashList, TOKEN_HASH_VARIABLES } from "../tokens.ts";
 import { waitFor } from "../wait.ts";
 import type { DeploymentPackage } from "../zip.ts";
 
@@ -190,13 +190,25 @@ export function describeEnvironmentDrift(current: Readonly<Record<string, string
   for (const name of Object.keys(desired).sort()) {
     if (current[name] === desired[name]) continue;
     if (current[name] === undefined) changes.push(`+${name}`);
-    else if (SECRET_VARIABLES.has(name)) changes.push(`${name} (new hashes)`);
+    else if (SECRET_VARIABLES.has(name)) changes.push(`${name} (${describeHashChange(current[name], desired[name]!)})`);
     else changes.push(`${name} "${current[name]}" → "${desired[name]}"`);
   }
   for (const name of Object.keys(current).sort()) {
     if (!(name in desired)) changes.push(`-${name}`);
   }
   return changes;
+}
+
+/** Describes a change of a token hash list by counts, e.g. `1 → 2 hashes`, never by value. */
+function describeHashChange(current: string, desired: string): string {
+  const before = splitHashList(current);
+  const after = splitHashList(desired);
+  const removed = before.filter((hash) => !after.includes(hash)).length;
+  const added = after.filter((hash) => !before.includes(hash)).length;
+  const parts = [`${before.length} → ${after.length} ${after.length === 1 ? "hash" : "hashes"}`];
+  if (added > 0) parts.push(`${added} added`);
+  if (removed > 0) parts.push(`${removed} removed`);
+  return parts.join(", ");
 }
 
 function isBusy(configuration: FunctionConfiguration): boolean {

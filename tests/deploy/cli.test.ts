@@ -37,6 +37,8 @@ describe("deploy.ts", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Usage: bun run deploy.ts [options]");
     expect(result.stdout).toContain("--delete-data");
+    expect(result.stdout).toContain("--retire-old-tokens");
+    expect(result.stdout).toContain("--scope SCOPE");
   });
 
   test("invalid option exits 2 without a stack", async () => {

@@ -106,7 +106,7 @@ describe("console drift", () => {
     expect(input.Environment.Variables.THERMO_READ_TOKEN_SHA256).not.toBe("0".repeat(64));
     expect(result.stdout).toContain("memory 1024 → 128 MB");
     expect(result.stdout).toContain("-DEBUG");
-    expect(result.stdout).toContain("THERMO_READ_TOKEN_SHA256 (new hashes)");
+    expect(result.stdout).toContain("THERMO_READ_TOKEN_SHA256 (1 → 1 hash, 1 added, 1 removed)");
     expect(result.stdout).not.toContain("0".repeat(64));
   });
 

@@ -205,7 +205,8 @@ describe("fresh deploy", () => {
     const result = await world.run([]);
 
     expect(result.stdout).toContain(`URL:        ${FUNCTION_URL}`);
-    expect(result.stdout).toContain("Tokens (shown once");
+    expect(result.stdout).toContain("New tokens (shown once");
+    expect(result.stdout).not.toContain("Old tokens still work");
     expect(result.stdout).toMatch(/ingest {2}[A-Za-z0-9_-]{43}/);
     expect(result.stdout).toMatch(/Done in \d+\.\d s: 7 created/);
   });

@@ -49,6 +49,8 @@ describe("parseOptions", () => {
       corsOrigins: [],
       defaultUnit: "F",
       rotateTokens: false,
+      retireOldTokens: false,
+      tokenScopes: ["ingest", "read", "admin"],
       deleteData: false,
       yes: false,
       bundlePath: undefined,
@@ -104,12 +106,26 @@ describe("parseOptions", () => {
     [["deploy"], "deploy", 'unexpected argument "deploy"'],
     [["--delete-data"], "--delete-data", "--delete-data is only valid with --destroy"],
     [["--destroy", "--rotate-tokens"], "--rotate-tokens", "--rotate-tokens cannot be combined with --destroy"],
+    [["--destroy", "--retire-old-tokens"], "--retire-old-tokens", "--retire-old-tokens cannot be combined with --destroy"],
+    [["--rotate-tokens", "--retire-old-tokens"], "--retire-old-tokens", "--retire-old-tokens cannot be combined with --rotate-tokens"],
+    [["--scope", "ingest"], "--scope", "--scope is only valid with --rotate-tokens or --retire-old-tokens"],
+    [["--rotate-tokens", "--scope", "write"], "--scope", 'invalid --scope: "write" is not a token scope; expected ingest, read, admin'],
+    [["--rotate-tokens", "--scope", "ingest,,read"], "--scope", 'invalid --scope: an empty scope in "ingest,,read" is not a token scope'],
+    [["--retire-old-tokens", "--scope", "Ingest"], "--scope", 'invalid --scope: "Ingest" is not a token scope'],
+    [["--rotate-tokens", "--scope"], "--scope", "missing value for --scope"],
   ])("rejects %p", (argv, option, message) => {
     const error = optionError(argv);
 
     expect(error.name).toBe("OptionError");
     expect(error.option).toBe(option);
     expect(error.message).toContain(message);
+  });
+
+  test("scope lists combine in scope order", () => {
+    expect(options(["--rotate-tokens", "--scope", "admin", "--scope", "read, ingest", "--scope", "admin"]).tokenScopes).toEqual(["ingest", "read", "admin"]);
+    expect(options(["--retire-old-tokens", "--scope", "read"]).tokenScopes).toEqual(["read"]);
+    expect(options(["--retire-old-tokens"]).tokenScopes).toEqual(["ingest", "read", "admin"]);
+    expect(options(["--retire-old-tokens"]).retireOldTokens).toBe(true);
   });
 
   test("toml config file, flags win", () => {
@@ -137,6 +153,8 @@ describe("parseOptions", () => {
     ["unknown key", "x.json", JSON.stringify({ stag: "x" }), 'unknown key "stag"'],
     ["wrong type", "x.json", JSON.stringify({ retention_days: "ten" }), '"retention_days"'],
     ["run-only key", "x.toml", "destroy = true\n", 'key "destroy" is not allowed'],
+    ["retire key", "x.json", JSON.stringify({ retire_old_tokens: true }), 'key "retire_old_tokens" is not allowed'],
+    ["scope key", "x.toml", 'scope = "ingest"\n', 'key "scope" is not allowed'],
     ["bad toml", "x.toml", "stage = \n", "invalid config file"],
     ["bad extension", "x.yaml", "stage: x\n", "must end in .json or .toml"],
   ])("config file %s", (_case, name, text, message) => {

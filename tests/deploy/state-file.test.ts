@@ -77,6 +77,32 @@ describe("readStateFile", () => {
     expect(() => readStateFile(path)).toThrow("accountId");
   });
 
+  test("previous tokens round-trip", () => {
+    const path = join(root, "thermo", "s.json");
+    const state: DeployState = {
+      ...STATE,
+      issuedScopes: ["ingest"],
+      previousTokens: {
+        ingest: [
+          { sha256: "a".repeat(64), token: "o".repeat(43), replacedAt: "2026-12-01T12:00:00.000Z" },
+          { sha256: "b".repeat(64), replacedAt: "2026-12-02T12:00:00.000Z" },
+        ],
+      },
+    };
+
+    writeStateFile(path, state);
+
+    expect(readStateFile(path)).toEqual(state);
+  });
+
+  test("previous token with a bad hash is rejected", () => {
+    const path = join(root, "s.json");
+    const previousTokens = { read: [{ sha256: "not-a-hash", replacedAt: "2026-12-01T12:00:00.000Z" }] };
+    writeFileSync(path, JSON.stringify({ ...STATE, previousTokens }), { mode: 0o600 });
+
+    expect(() => readStateFile(path)).toThrow("sha256");
+  });
+
   test("loose mode is narrowed and reported", () => {
     const path = join(root, "thermo", "s.json");
     mkdirSync(join(root, "thermo"));

@@ -48,7 +48,7 @@ describe("tokens", () => {
     expect(result.json.warnings[0]).toContain("--rotate-tokens");
   });
 
-  test("rotate issues new tokens and hashes", async () => {
+  test("rotate adds new hashes before old ones", async () => {
     const first = await world.run(["--json"]);
     world.clearCalls();
 
@@ -57,9 +57,9 @@ describe("tokens", () => {
     expect(rotated.code).toBe(0);
     expect(rotated.json.tokens.ingest).not.toBe(first.json.tokens.ingest);
     expect(deployedHashes()).toEqual({
-      ingest: hashToken(rotated.json.tokens.ingest),
-      read: hashToken(rotated.json.tokens.read),
-      admin: hashToken(rotated.json.tokens.admin),
+      ingest: `${hashToken(rotated.json.tokens.ingest)},${hashToken(first.json.tokens.ingest)}`,
+      read: `${hashToken(rotated.json.tokens.read)},${hashToken(first.json.tokens.read)}`,
+      admin: `${hashToken(rotated.json.tokens.admin)},${hashToken(first.json.tokens.admin)}`,
     });
     expect(world.mutatingCalls()).toEqual(["UpdateFunctionConfiguration"]);
     expect(JSON.parse(readFileSync(world.statePath(), "utf8")).tokens).toEqual(rotated.json.tokens);
@@ -67,12 +67,13 @@ describe("tokens", () => {
 
   test("rotate after a lost state file recovers access", async () => {
     await world.run([]);
+    const before = deployedHashes();
     rmSync(world.statePath());
 
     const result = await world.run(["--json", "--rotate-tokens"]);
 
     expect(result.code).toBe(0);
-    expect(deployedHashes().read).toBe(hashToken(result.json.tokens.read));
+    expect(deployedHashes().read).toBe(`${hashToken(result.json.tokens.read)},${before.read}`);
   });
 
   test("state file of another account is rejected", async () => {

@@ -3,7 +3,7 @@
  * control plane for IAM, Lambda, CloudWatch Logs and STS, a temporary
  * config home for the state file, a small fake bundle and a fake clock.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -27,6 +27,8 @@ export interface World {
   readonly dynamo: DynamoDBClient;
   readonly shim: DynamoShim;
   readonly configHome: string;
+  /** The directory deploy runs in; the state file must never land inside it. */
+  readonly workingDirectory: string;
   readonly bundlePath: string;
   readonly clock: Clock & { sleeps: number[] };
   /** Runs deploy.ts with `args` plus --bundle and --region, and captures its output. */
@@ -61,6 +63,7 @@ export async function createWorld(options: { createTableMs?: number } = {}): Pro
   const configHome = join(root, "config");
   const workingDirectory = join(root, "work");
   const bundlePath = join(root, "index.mjs");
+  mkdirSync(workingDirectory);
   writeFileSync(bundlePath, "export const handler = async () => ({ statusCode: 200, body: 'v1' });\n");
 
   let nowMs = Date.parse("2026-12-01T12:00:00Z");
@@ -82,6 +85,7 @@ export async function createWorld(options: { createTableMs?: number } = {}): Pro
     dynamo,
     shim,
     configHome,
+    workingDirectory,
     bundlePath,
     clock,
     async run(args, options = {}) {
