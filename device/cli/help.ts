@@ -13,6 +13,7 @@ Commands:
   relay on|off        Drive the relay by hand; "on" holds for --hold-s seconds, then turns off
   status              Query the local API of a running thermo
   install-service     Write a systemd unit that restarts on failure and turns the relay off on stop
+  requeue-dead-letters  Move readings the API rejected back into the outbox (stop the service first)
   help                Show this help (also --help)
   version             Show the version (also --version)
 

@@ -32,7 +32,8 @@ export function renderUnit(options: UnitOptions): string {
     "[Unit]",
     "Description=thermo heater thermostat",
     "Wants=network-online.target",
-    "After=network-online.target",
+    // A Pi has no real-time clock; waiting for time sync keeps early readings from carrying a 1970 or stale date.
+    "After=network-online.target time-sync.target",
     // No start limit: a thermostat must keep trying to run.
     "StartLimitIntervalSec=0",
     "",

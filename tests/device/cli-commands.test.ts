@@ -7,7 +7,12 @@ import { renderHelp } from "../../device/cli/help.ts";
 import { CONFIG_KEY_NAMES, flagNameOf } from "../../device/config/keys.ts";
 import { renderUnit } from "../../device/service/systemd-unit.ts";
 import { EXIT_CODES } from "../../device/run/exit-codes.ts";
+import { openDeviceDatabase } from "../../device/outbox/database.ts";
+import { Outbox } from "../../device/outbox/outbox.ts";
+import { systemClock } from "../../device/time/clock.ts";
+import { Logger } from "../../lib/log.ts";
 import { FakeGpioChardev } from "./helpers/fake-gpio-chardev.ts";
+import { sequenceReading } from "./helpers/outbox-fixtures.ts";
 import { makeTempTree } from "./helpers/fake-tree.ts";
 
 let tree: ReturnType<typeof makeTempTree> | undefined;
@@ -193,5 +198,23 @@ describe("renderUnit", () => {
     const unit = renderUnit({ command: ["/opt/my thermo/thermo"], configPath: "/etc/thermo/thermo.toml", user: undefined, dataDir: "/data" });
     expect(unit).toContain('ExecStart="/opt/my thermo/thermo" run');
     expect(unit).not.toContain("StateDirectory");
+  });
+});
+
+describe("requeue-dead-letters", () => {
+  test("moves dead letters back into the outbox", async () => {
+    tree = makeTempTree();
+    const dataDir = join(tree.root, "data");
+    const db = openDeviceDatabase(join(dataDir, "thermo.sqlite"));
+    const outbox = new Outbox({ db, maxReadings: 100, clock: systemClock, logger: new Logger("t", { level: "silent" }) });
+    for (let index = 0; index < 3; index++) outbox.append(sequenceReading(index).reading, sequenceReading(index).instantMs);
+    outbox.deadLetter(outbox.peek(2).map((entry) => entry.id), { status: 404, error: "HTTP 404" });
+    db.close();
+    const { io, out } = captureIo();
+
+    const code = await runCli(["requeue-dead-letters", "--data-dir", dataDir], { io, env: {}, readTextFile: NO_FILE, logSink: () => {} });
+
+    expect(code).toBe(0);
+    expect(out[0]).toBe("moved 2 dead letters back into the outbox (3 readings waiting)");
   });
 });
