@@ -36,9 +36,9 @@ export interface SimulatedDevice {
 }
 
 const DEVICE_ENTRY = resolve(import.meta.dir, "../device.ts");
-/** How long the device gets to report its local API before start fails, in ms. */
+/** Time the device gets to report its local API before start fails, in ms. */
 const START_DEADLINE_MS = 30_000;
-/** How long the device gets to stop before it is killed, in ms. */
+/** Time the device gets to stop before it is killed, in ms. */
 const STOP_DEADLINE_MS = 15_000;
 const LEVELS: ReadonlySet<string> = new Set(["debug", "info", "warn", "error"]);
 

@@ -28,7 +28,9 @@ Command options:
 Configuration options (precedence: flag > THERMO_<KEY> variable > file > default):`;
 
 function optionLine(key: string, spec: ConfigKey): string {
-  const valueHint = spec.kind === "boolean" ? "[=true|false]" : spec.kind === "string" ? " TEXT" : " N";
+  let valueHint = " N";
+  if (spec.kind === "boolean") valueHint = "[=true|false]";
+  if (spec.kind === "string") valueHint = " TEXT";
   const left = `  ${flagNameOf(key)}${valueHint}`;
   const defaultText = spec.defaultText === undefined ? "" : ` (default ${spec.defaultText})`;
   return `${left.padEnd(34)} ${spec.help}${defaultText}`;

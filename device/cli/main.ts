@@ -21,7 +21,7 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   readTextFile?: LoadConfigOptions["readTextFile"];
   overrides?: HardwareOverrides;
-  /** Where log lines go. @default stderr */
+  /** Sink for log lines. @default stderr */
   logSink?: (line: string) => void;
 }
 

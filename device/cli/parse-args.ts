@@ -29,7 +29,7 @@ export interface ParsedArgs {
   settings: Record<string, string | boolean>;
 }
 
-/** The command line is invalid; the message says how. */
+/** An invalid command line; the message names the problem. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }

@@ -12,7 +12,7 @@ import { NativeModuleError } from "../sensors/errors.ts";
 /** Loads a package; injectable so tests can hand in a test double with the real API. */
 export type NativeModuleLoader = (packageName: string) => unknown;
 
-/** How to install each optional package on the Pi. */
+/** Install instructions for each optional package on the Pi. */
 const INSTALL_HINTS: Record<string, string> = {
   "node-dht-sensor":
     "on the Pi run: sudo apt-get install -y build-essential python3 && cd <node_modules_dir>/.. && npm install node-dht-sensor@0.4.5 " +

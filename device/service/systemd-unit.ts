@@ -1,9 +1,9 @@
 /**
  * The systemd unit `thermo install-service` writes. Raspberry Pi kernels keep
  * a GPIO output at its last level when the process dies, so the unit turns
- * the relay off in ExecStopPost, which systemd runs after every stop,
- * including crashes and kill -9, and restarts the service on failure without
- * a start limit so a flapping sensor cannot leave the space unheated.
+ * the relay off in ExecStopPost. systemd runs that after every stop, crashes
+ * and kill -9 included. The unit restarts the service on failure with no start
+ * limit, so a flapping sensor cannot leave the space unheated for good.
  */
 
 export interface UnitOptions {

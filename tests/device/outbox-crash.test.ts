@@ -78,7 +78,7 @@ describe("outbox crash", () => {
 
   test("during upload resends without a duplicate", async () => {
     let child: ReturnType<typeof spawnChild> | undefined;
-    // The server stores the batch, then the device dies before reading the answer.
+    // The server stores the batch, then the device dies before reading the response.
     stub.script.push({ status: 200, body: { stored: 50, duplicates: 0, desired: null }, store: true });
     stub.onRequest = () => {
       child?.kill("SIGKILL");

@@ -1,7 +1,7 @@
 /**
  * `thermo requeue-dead-letters`: moves readings the API rejected for good
  * back into the outbox, for after a server-side fix or a corrected api_url.
- * Stop the service first; the running thermo holds its own count of the outbox.
+ * Stop the service first, because the running thermo keeps its own count of the outbox.
  */
 import { join } from "node:path";
 import type { Logger } from "../../../lib/log.ts";
