@@ -1,7 +1,7 @@
 /**
  * thermo's wire contract, shared by the device and the cloud app: the reading
  * a device sends (wire format v1, which the predecessor's devices also speak),
- * the batch envelope, and the JSON the API answers with.
+ * the batch envelope, and the JSON the API responds with.
  *
  * Field checks run in one pass so a 400 names every offending field at once.
  */
@@ -227,7 +227,7 @@ export const desiredStateSchema = z.object({
 });
 export type DesiredState = z.infer<typeof desiredStateSchema>;
 
-/** A successful ingest answer (200). */
+/** The body of a successful ingest response (200). */
 export const ingestResponseSchema = z.object({
   stored: z.number().int().nonnegative(),
   /** Readings dropped because another reading in the same request had the same device and instant. */
@@ -236,7 +236,7 @@ export const ingestResponseSchema = z.object({
 });
 export type IngestResponse = z.infer<typeof ingestResponseSchema>;
 
-/** An error answer: a machine-readable code, a sentence, and for 400s the offending fields. */
+/** The body of an error response: a machine-readable code, a sentence, and for 400s the offending fields. */
 export const errorResponseSchema = z.object({
   error: z.string(),
   message: z.string(),

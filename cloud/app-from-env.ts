@@ -12,7 +12,7 @@ import { ReadingStore } from "./store/readings-store.ts";
 
 /**
  * Returns the app configured from `env`. With an invalid configuration it
- * returns an app that answers every request 500 and names the problem in the
+ * returns an app that responds 500 to every request and names the problem in the
  * log, so a bad deploy is visible in CloudWatch instead of failing at import.
  */
 export function buildAppFromEnv(env: Record<string, string | undefined>, logger = new Logger("api")): Hono<AppEnv> {

@@ -1,6 +1,6 @@
 /**
  * Bearer-token authentication with per-scope token lists. Only SHA-256 hashes
- * of tokens are configured; a presented token is hashed and compared against
+ * of tokens are configured. A presented token is hashed and compared against
  * every configured hash in constant time, so timing reveals neither which
  * hash matched nor how much of it.
  */

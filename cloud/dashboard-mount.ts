@@ -1,6 +1,9 @@
 /** Mounts the dashboard page next to the API. */
 import type { Hono } from "hono";
+import { dashboardRoutes as dashboardApp } from "../dashboard/routes.ts";
 import type { AppEnv } from "./context.ts";
 
-// TODO: the dashboard page is not built yet, so GET / answers the API's 404 until it is mounted here.
-export function dashboardRoutes(_app: Hono<AppEnv>): void {}
+/** Serves the dashboard page at `/` and its files under `/assets/`. */
+export function dashboardRoutes(app: Hono<AppEnv>): void {
+  app.route("/", dashboardApp());
+}

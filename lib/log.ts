@@ -12,7 +12,7 @@ export type LogSink = (line: string) => void;
 export interface LoggerOptions {
   /** Lowest level written. @default "info", or `THERMO_LOG_LEVEL` when set */
   level?: LogLevel;
-  /** Where finished lines go. @default stderr */
+  /** Destination of finished lines. @default stderr */
   sink?: LogSink;
   /** Fields added to every line, such as a request id. */
   context?: LogFields;
@@ -90,7 +90,7 @@ export class Logger {
   }
 }
 
-/** A sink that keeps lines in memory, for tests. */
+/** Creates a sink that keeps lines in memory, for tests. */
 export function memorySink(): { sink: LogSink; lines: string[]; records: () => LogFields[] } {
   const lines: string[] = [];
   return {

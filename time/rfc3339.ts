@@ -5,6 +5,10 @@
  */
 import { isValidWallTime, resolveWallTime, wallTimeAsUtcMs, type WallTime } from "./zone.ts";
 
+/** Instants whose UTC form has a four-digit year, the only ones a fixed-width sort key can hold. */
+const MIN_INSTANT_MS = Date.parse("0000-01-01T00:00:00.000Z");
+const MAX_INSTANT_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
 const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?$/;
 
 export type ParsedDateTime =
@@ -36,7 +40,7 @@ export function parseDateTime(text: string, zone: string): ParsedDateTime {
     return { ok: false, reason: "is not a real calendar date and time (check the month, day, hour, minute and second)" };
   }
 
-  if (offset === undefined) return { ok: true, instantMs: resolveWallTime(wall, zone), hadOffset: false };
+  if (offset === undefined) return checkInstant(resolveWallTime(wall, zone), false);
 
   let offsetMinutes = 0;
   if (offset !== "Z" && offset !== "z") {
@@ -46,7 +50,15 @@ export function parseDateTime(text: string, zone: string): ParsedDateTime {
     if (offsetHours > 23 || offsetRest > 59) return { ok: false, reason: `has an invalid UTC offset "${offset}" (hours 00–23, minutes 00–59)` };
     offsetMinutes = sign * (offsetHours * 60 + offsetRest);
   }
-  return { ok: true, instantMs: wallTimeAsUtcMs(wall) - offsetMinutes * 60_000, hadOffset: true };
+  return checkInstant(wallTimeAsUtcMs(wall) - offsetMinutes * 60_000, true);
+}
+
+/** Rejects instants outside the years 0000–9999 in UTC, which an offset or zone can push a valid local time into. */
+function checkInstant(instantMs: number, hadOffset: boolean): ParsedDateTime {
+  if (instantMs < MIN_INSTANT_MS || instantMs > MAX_INSTANT_MS) {
+    return { ok: false, reason: "is outside the years 0000–9999 in UTC, so it cannot be stored" };
+  }
+  return { ok: true, instantMs, hadOffset };
 }
 
 /** Formats an instant as the fixed-width UTC sort key, e.g. `2026-03-08T07:59:59.123Z`. */

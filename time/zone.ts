@@ -30,7 +30,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** Returns whether `zone` is an IANA time-zone name this runtime knows. */
+/** Returns whether `zone` is an IANA time-zone name this runtime supports. */
 export function isValidTimeZone(zone: string): boolean {
   if (zone.length === 0 || zone.length > 64) return false;
   try {
@@ -101,9 +101,11 @@ export function isValidWallTime(wall: WallTime): boolean {
   if (![year, month, day, hour, minute, second, millisecond].every(Number.isInteger)) return false;
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
   if (hour < 0 || minute < 0 || second < 0 || millisecond < 0 || millisecond > 999) return false;
+  // Day 0 of the following month is the last day of this one. February depends on the year, so it is checked apart.
   const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate();
+  if (month !== 2) return day <= daysInMonth;
   const isLeap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return day <= (month === 2 ? (isLeap ? 29 : 28) : daysInMonth);
+  return day <= (isLeap ? 29 : 28);
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Admin endpoints: set or clear a device's desired state, which ingest answers then carry to the device. */
+/** Admin endpoints: set or clear a device's desired state, which the responses to ingest requests then carry to the device. */
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";

@@ -56,10 +56,44 @@ function parseLimit(raw: string | undefined): number {
   return value;
 }
 
-async function summarizeDay(deps: AppDeps, device: string, day: string) {
+/**
+ * Reads the whole day once, building its summary and keeping the `limit`
+ * readings after `afterKey`. One pass serves both, because the summary must
+ * describe the whole day whichever page is requested.
+ */
+async function readDayPageWithSummary(deps: AppDeps, device: string, day: string, afterKey: string | undefined, limit: number) {
   const builder = new DaySummaryBuilder();
-  for await (const page of deps.store.readDay(device, day)) builder.add(page);
-  return builder.build();
+  const readings: StoredReading[] = [];
+  let hasMore = false;
+  for await (const page of deps.store.readDay(device, day)) {
+    builder.add(page);
+    for (const reading of page) {
+      // Sort keys are fixed-width UTC instants, so string order is time order.
+      if (afterKey !== undefined && reading.time <= afterKey) continue;
+      if (readings.length < limit) readings.push(reading);
+      else hasMore = true;
+    }
+  }
+  const last = readings.at(-1);
+  return { readings, summary: builder.build(), nextKey: hasMore && last !== undefined ? last.time : undefined };
+}
+
+/**
+ * Returns whether an Accept-Encoding header allows gzip: named with a q-value above 0, or
+ * covered by `*` when gzip is not named. A q-value of 0 means the client does not accept the coding.
+ */
+export function isGzipAccepted(header: string | undefined): boolean {
+  let gzipQuality: number | undefined;
+  let wildcardQuality: number | undefined;
+  for (const entry of (header ?? "").split(",")) {
+    const [coding = "", ...parameters] = entry.split(";").map((part) => part.trim().toLowerCase());
+    const qualityParameter = parameters.find((parameter) => parameter.startsWith("q="));
+    const quality = qualityParameter === undefined ? 1 : Number(qualityParameter.slice(2));
+    if (coding === "gzip" || coding === "x-gzip") gzipQuality = quality;
+    else if (coding === "*") wildcardQuality = quality;
+  }
+  const quality = gzipQuality ?? wildcardQuality ?? 0;
+  return Number.isFinite(quality) && quality > 0;
 }
 
 async function sendCsv(c: AppContext, deps: AppDeps, device: string, day: string): Promise<Response> {
@@ -72,7 +106,7 @@ async function sendCsv(c: AppContext, deps: AppDeps, device: string, day: string
     Vary: "Accept-Encoding",
   };
 
-  const acceptsGzip = /\bgzip\b/i.test(c.req.header("accept-encoding") ?? "");
+  const acceptsGzip = isGzipAccepted(c.req.header("accept-encoding"));
   const bytes = new TextEncoder().encode(csv);
   if (!acceptsGzip) {
     if (bytes.length > deps.config.maxResponseBytes) {
@@ -126,25 +160,14 @@ export function registerQueryRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
 
     const afterKey = decodeCursor(c.req.query("cursor"));
     const limit = parseLimit(c.req.query("limit"));
-    const page = await deps.store.queryDayPage(device, day, { afterKey, limit });
-
-    let summary;
-    if (afterKey === undefined && page.lastKey === undefined) {
-      const builder = new DaySummaryBuilder();
-      builder.add(page.readings);
-      summary = builder.build();
-    } else {
-      // The page is part of the day, but the summary must describe all of it.
-      summary = await summarizeDay(deps, device, day);
-    }
-    const readings: StoredReading[] = page.readings;
+    const page = await readDayPageWithSummary(deps, device, day, afterKey, limit);
     const body: DayResponse = {
       device_id: device,
       day,
       time_zone: deps.config.timeZone,
-      readings,
-      summary,
-      next_cursor: page.lastKey === undefined ? null : encodeCursor(page.lastKey),
+      readings: page.readings,
+      summary: page.summary,
+      next_cursor: page.nextKey === undefined ? null : encodeCursor(page.nextKey),
     };
     return c.json(body);
   });

@@ -1,7 +1,7 @@
 /**
  * DynamoDB access for readings and the device registry. Every call goes
  * through here, and every failure leaves as StoreUnavailableError or
- * UnstoredReadingsError so the HTTP edge can answer 503 without detail.
+ * UnstoredReadingsError so the HTTP edge can respond 503 without detail.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -16,6 +16,12 @@ import { dayPartition, PARTITION_KEY, REGISTRY_PARTITION, SORT_KEY } from "./tab
 const BATCH_WRITE_LIMIT = 25;
 /** Chunks of one ingest written at the same time. */
 const WRITE_CONCURRENCY = 4;
+/**
+ * How far ahead of the server's clock a reading may be and still become the
+ * device's latest. A device with a wrong clock would otherwise pin "latest" to
+ * the future, hiding every real reading after it. Such readings are still stored.
+ */
+export const MAX_LATEST_CLOCK_SKEW_MS = 10 * 60_000;
 
 export interface ReadingStoreOptions {
   client: DynamoDBDocumentClient;
@@ -25,7 +31,7 @@ export interface ReadingStoreOptions {
   logger: Logger;
   /**
    * How long unprocessed items are retried before the ingest fails, in ms. Kept
-   * well under the Lambda timeout so the function answers 503 instead of timing out.
+   * well under the Lambda timeout so the function responds 503 instead of timing out.
    * @default 8000
    */
   unprocessedDeadlineMs?: number;
@@ -140,6 +146,10 @@ export class ReadingStore {
 
   /** Moves the registry's latest reading forward (never back), then returns the device's desired state. */
   private async recordLatest(item: ReadingItem, nowMs: number): Promise<DesiredState | null> {
+    if (Date.parse(item[SORT_KEY]) > nowMs + MAX_LATEST_CLOCK_SKEW_MS) {
+      this.logger.warn("reading_from_future", { device: item.device_id, time: item[SORT_KEY], server_time: new Date(nowMs).toISOString() });
+      return (await this.getDevice(item.device_id))?.desired ?? null;
+    }
     const latest = toStoredReading(item as unknown as Record<string, unknown>);
     try {
       const output = await this.client.send(
@@ -215,7 +225,11 @@ export class ReadingStore {
           }),
         ),
       );
-      for (const item of output.Items ?? []) devices.push(toDeviceRecord(item));
+      for (const item of output.Items ?? []) {
+        const device = toDeviceRecord(item);
+        // Clearing a desired state leaves a registry item behind, even for a device that never sent a reading.
+        if (device.lastSeen !== undefined || device.desired !== null) devices.push(device);
+      }
       startKey = output.LastEvaluatedKey;
     } while (startKey !== undefined);
     return devices;

@@ -2,7 +2,7 @@
  * The DynamoDB table layout, shared by the app, `bun run dev` and the deploy
  * script so all three agree on names and keys.
  *
- * One table holds two kinds of item:
+ * One table contains two kinds of item:
  * - readings: partition `pk` = `<device>#<local day>`, sort `sk` = the instant
  *   in fixed-width UTC (`2026-03-08T07:59:59.123Z`), so string order is time order;
  * - the device registry: partition `pk` = `_devices`, sort `sk` = the device id,

@@ -13,6 +13,7 @@ Commands:
   relay on|off        Drive the relay by hand; "on" holds for --hold-s seconds, then turns off
   status              Query the local API of a running thermo
   install-service     Write a systemd unit that restarts on failure and turns the relay off on stop
+  requeue-dead-letters  Move readings the API rejected back into the outbox (stop the service first)
   help                Show this help (also --help)
   version             Show the version (also --version)
 
@@ -27,7 +28,9 @@ Command options:
 Configuration options (precedence: flag > THERMO_<KEY> variable > file > default):`;
 
 function optionLine(key: string, spec: ConfigKey): string {
-  const valueHint = spec.kind === "boolean" ? "[=true|false]" : spec.kind === "string" ? " TEXT" : " N";
+  let valueHint = " N";
+  if (spec.kind === "boolean") valueHint = "[=true|false]";
+  if (spec.kind === "string") valueHint = " TEXT";
   const left = `  ${flagNameOf(key)}${valueHint}`;
   const defaultText = spec.defaultText === undefined ? "" : ` (default ${spec.defaultText})`;
   return `${left.padEnd(34)} ${spec.help}${defaultText}`;

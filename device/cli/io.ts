@@ -1,4 +1,4 @@
-/** Where commands print; injectable so tests capture output. */
+/** Output streams of the commands; injectable so tests capture them. */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;

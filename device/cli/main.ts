@@ -9,6 +9,7 @@ import { describeVersion } from "../version.ts";
 import { installServiceCommand } from "./commands/install-service.ts";
 import { readCommand } from "./commands/read.ts";
 import { relayCommand } from "./commands/relay.ts";
+import { requeueCommand } from "./commands/requeue.ts";
 import { runCommand } from "./commands/run.ts";
 import { statusCommand } from "./commands/status.ts";
 import { renderHelp } from "./help.ts";
@@ -20,7 +21,7 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   readTextFile?: LoadConfigOptions["readTextFile"];
   overrides?: HardwareOverrides;
-  /** Where log lines go. @default stderr */
+  /** Sink for log lines. @default stderr */
   logSink?: (line: string) => void;
 }
 
@@ -66,6 +67,8 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
         return await relayCommand({ config, logger, io, state: parsed.positionals[0], holdS: asText(parsed.options["hold-s"]), overrides: options.overrides });
       case "status":
         return await statusCommand({ config, io, json });
+      case "requeue-dead-letters":
+        return requeueCommand({ config, logger, io });
       case "install-service":
         return installServiceCommand({ config, io, unitPath: asText(parsed.options["unit-path"]), user: asText(parsed.options.user), isDryRun: parsed.options["dry-run"] === true });
     }

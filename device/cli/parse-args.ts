@@ -5,7 +5,7 @@
  */
 import { CONFIG_KEYS, type ConfigKeyName } from "../config/keys.ts";
 
-export const COMMANDS = ["run", "read", "relay", "status", "install-service", "help", "version"] as const;
+export const COMMANDS = ["run", "read", "relay", "status", "install-service", "requeue-dead-letters", "help", "version"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Options that belong to commands rather than to the configuration, with whether they take a value. */
@@ -29,7 +29,7 @@ export interface ParsedArgs {
   settings: Record<string, string | boolean>;
 }
 
-/** The command line is invalid; the message says how. */
+/** An invalid command line; the message names the problem. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }

@@ -14,7 +14,7 @@ export const DS18B20_SOURCES = ["w1_slave", "temperature", "hwmon"] as const;
 export type Ds18b20Source = (typeof DS18B20_SOURCES)[number];
 export const LOG_LEVEL_NAMES = ["debug", "info", "warn", "error"] as const;
 
-/** How a value from the environment or a flag (always text) is turned into the key's type. */
+/** Type that text from the environment or a flag is converted to. */
 export type KeyKind = "string" | "number" | "integer" | "boolean";
 
 export interface ConfigKey {
@@ -89,17 +89,17 @@ export const CONFIG_KEYS = {
   node_modules_dir: { kind: "string", schema: path, help: "Folder holding node-dht-sensor or rpi-gpio when used", defaultText: "<binary's folder>/node_modules" },
   poll_interval_s: { kind: "number", schema: numberIn(2, 3600, " s"), help: "Seconds between sensor readings", defaultText: "15" },
   upload_interval_s: { kind: "number", schema: numberIn(1, 86_400, " s"), help: "Seconds between uploads", defaultText: "60" },
-  setpoint: { kind: "integer", schema: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }), help: "Target temperature in `unit` (32–104 °F or 0–40 °C)", defaultText: "50 (°F) or 10 (°C)" },
+  setpoint: { kind: "integer", schema: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }), help: "Target temperature in `unit` (32–104 °F or 0–40 °C)", defaultText: "50 °F or 10 °C" },
   unit: { kind: "string", schema: oneOf(["F", "C"] as const), help: "Temperature unit of the device: F or C", defaultText: "F" },
   timezone: { kind: "string", schema: text, help: "IANA time zone for reading timestamps", defaultText: "the system's zone" },
-  cold_tolerance_deg: { kind: "number", schema: numberIn(0, 10), help: "Heater turns on at setpoint minus this, in degrees of `unit`", defaultText: "1 (°F) or 0.5 (°C)" },
-  hot_tolerance_deg: { kind: "number", schema: numberIn(0, 10), help: "Heater turns off at setpoint plus this, in degrees of `unit`", defaultText: "1 (°F) or 0.5 (°C)" },
+  cold_tolerance_deg: { kind: "number", schema: numberIn(0, 10), help: "Heater turns on at setpoint minus this, in degrees of `unit`", defaultText: "1 °F or 0.5 °C" },
+  hot_tolerance_deg: { kind: "number", schema: numberIn(0, 10), help: "Heater turns off at setpoint plus this, in degrees of `unit`", defaultText: "1 °F or 0.5 °C" },
   min_on_s: { kind: "number", schema: numberIn(0, 3600, " s"), help: "Minimum seconds the heater stays on (safety cut-offs override it)", defaultText: "120" },
   min_off_s: { kind: "number", schema: numberIn(0, 3600, " s"), help: "Minimum seconds the heater stays off, also after start", defaultText: "120" },
   max_on_s: { kind: "number", schema: numberIn(60, 86_400, " s"), help: "Maximum seconds of continuous heating before a forced off period of min_off_s", defaultText: "3600" },
-  over_temp_cutoff: { kind: "number", schema: z.number({ error: "must be a number" }), help: "Heater is forced off at or above this temperature, in `unit`", defaultText: "95 (°F) or 35 (°C)" },
+  over_temp_cutoff: { kind: "number", schema: z.number({ error: "must be a number" }), help: "Heater is forced off at or above this temperature, in `unit`", defaultText: "95 °F or 35 °C" },
   runaway_window_s: { kind: "number", schema: numberIn(60, 86_400, " s"), help: "Seconds of heating after which the temperature must have risen", defaultText: "1200" },
-  runaway_min_rise_deg: { kind: "number", schema: numberIn(0.1, 20), help: "Rise expected within runaway_window_s, in degrees of `unit`", defaultText: "1 (°F) or 0.5 (°C)" },
+  runaway_min_rise_deg: { kind: "number", schema: numberIn(0.1, 20), help: "Rise expected within runaway_window_s, in degrees of `unit`", defaultText: "1 °F or 0.5 °C" },
   runaway_lockout_s: { kind: "number", schema: numberIn(0, 604_800, " s"), help: "Seconds the heater stays locked off after a runaway; 0 locks until restart", defaultText: "3600" },
   stale_after_s: { kind: "number", schema: numberIn(4, 86_400, " s"), help: "Heater is forced off when the last good reading is older than this", defaultText: "120" },
   outbox_max_readings: { kind: "integer", schema: integerIn(100, 50_000_000), help: "Readings the outbox keeps before evicting the oldest", defaultText: "30 days at poll_interval_s" },
@@ -116,12 +116,12 @@ export const CONFIG_KEYS = {
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;
 export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKeyName[];
 
-/** The `THERMO_*` variable of a key. */
+/** Returns the `THERMO_*` variable of a key. */
 export function envNameOf(key: string): string {
   return `THERMO_${key.toUpperCase()}`;
 }
 
-/** The flag of a key. */
+/** Returns the flag of a key. */
 export function flagNameOf(key: string): string {
   return `--${key.replaceAll("_", "-")}`;
 }

@@ -23,7 +23,7 @@ import {
   type SensorKind,
 } from "./keys.ts";
 
-/** Where the configuration file is looked for when neither `--config` nor `THERMO_CONFIG` names one. */
+/** Path of the configuration file when neither `--config` nor `THERMO_CONFIG` names one. */
 export const DEFAULT_CONFIG_PATH = "/etc/thermo/thermo.toml";
 
 /** The checked, frozen device configuration. Keys match the file, with pins and secrets resolved. */
@@ -132,7 +132,7 @@ const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
 const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
 
-/** Turns text from the environment or a flag into the key's type; leaves it as text when it does not fit, so the schema reports it. */
+/** Converts text from the environment or a flag to the key's type. Text that does not fit stays text, so the schema reports it. */
 function coerceText(key: ConfigKeyName, raw: string | boolean): unknown {
   const kind = CONFIG_KEYS[key].kind;
   if (typeof raw === "boolean") return kind === "boolean" ? raw : "";

@@ -1,4 +1,4 @@
-/** What the controller decided and why; every reason is logged with the relay change it caused. */
+/** The controller's decisions and their reasons; every reason is logged with the relay change it caused. */
 
 export const DECISION_REASONS = {
   sensorUnknown: "sensor_unknown",
@@ -17,7 +17,7 @@ export const DECISION_REASONS = {
 } as const;
 export type DecisionReason = (typeof DECISION_REASONS)[keyof typeof DECISION_REASONS];
 
-/** Reasons that force the heater off whatever the minimum times say. */
+/** Reasons that force the heater off regardless of the minimum times. */
 export const SAFETY_REASONS: ReadonlySet<DecisionReason> = new Set([
   DECISION_REASONS.sensorUnknown,
   DECISION_REASONS.sensorStale,

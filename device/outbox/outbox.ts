@@ -1,6 +1,6 @@
 /**
  * The outbox: every reading is committed here before any upload and removed
- * only after the API answered 2xx. It is bounded: when full, the oldest
+ * only after the API responded with 2xx. It is bounded: when full, the oldest
  * readings are evicted, and each eviction is counted and logged.
  */
 import type { Database } from "bun:sqlite";

@@ -1,6 +1,6 @@
 /** Parses an HTTP `Retry-After` header: delay-seconds or an HTTP-date. */
 
-/** Longest server-requested wait honoured, in ms; a longer one is cut to this. */
+/** Maximum server-requested wait honoured, in ms; a longer one is cut to this. */
 export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
 /** Returns the requested wait in ms, or undefined when the header is absent or unreadable. */

@@ -13,10 +13,10 @@ import type { UploadOutcome, Uploader } from "./uploader.ts";
 export const UPLOAD_BACKOFF_BASE_MS = 5_000;
 /** Shortest wait after a failed upload, in ms, so full jitter never turns into a tight loop. */
 export const UPLOAD_BACKOFF_FLOOR_MS = 1_000;
-/** Longest backoff between failed uploads, in ms. */
+/** Maximum backoff between failed uploads, in ms. */
 export const UPLOAD_BACKOFF_CAP_MS = 15 * 60_000;
 
-/** What the status endpoint shows about uploads. */
+/** Upload state for the status endpoint. */
 export interface UploadStatus {
   lastSuccessAtMs: number | undefined;
   lastAttemptAtMs: number | undefined;
@@ -42,7 +42,7 @@ export class UploadLoop {
     this.options = options;
   }
 
-  /** Runs until the signal aborts; never throws for upload failures. */
+  /** Runs until the signal aborts. Upload failures become waits; other errors, such as a database error, are thrown. */
   async run(): Promise<void> {
     const { signal, clock } = this.options;
     while (!signal.aborted) {

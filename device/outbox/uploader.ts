@@ -1,8 +1,8 @@
 /**
  * Sends the outbox to `POST {api_url}/readings` one batch at a time and acts
- * on the answer:
+ * on the response:
  *
- * | answer                  | readings                         | next                         |
+ * | response                | readings                         | next                         |
  * |-------------------------|----------------------------------|------------------------------|
  * | 2xx                     | removed                          | next batch                   |
  * | 400 naming readings     | those dead-lettered              | rest sent again              |
@@ -40,14 +40,14 @@ export interface UploaderOptions {
   requestTimeoutMs: number;
   clock: Clock;
   logger: Logger;
-  /** Called with the desired state of each successful answer. */
+  /** Called with the desired state of each successful response. */
   onDesired?: (desired: DesiredState) => void;
   /** Test hook: runs after a response arrives and before the outbox changes. */
   afterResponse?: (status: number) => void;
   fetch?: typeof fetch;
 }
 
-/** A reading index named by a 400's problem field, such as `readings[3].temperature`. */
+/** Returns the reading indices a 400's problem fields name, such as 3 for `readings[3].temperature`. */
 function problemIndices(problems: Array<{ field: string }>): Set<number> {
   const indices = new Set<number>();
   for (const problem of problems) {
@@ -77,7 +77,7 @@ export class Uploader {
     this.batchLimit = options.batchSize;
   }
 
-  /** Sends the oldest batch and applies the answer to the outbox. */
+  /** Sends the oldest batch and applies the response to the outbox. */
   async uploadBatch(signal?: AbortSignal): Promise<UploadOutcome> {
     const { outbox, logger } = this.options;
     const headId = outbox.peek(1)[0]?.id;

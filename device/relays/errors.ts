@@ -5,7 +5,7 @@ export class RelayError extends Error {
   override readonly name = "RelayError";
   /** The relay, as its driver describes it. */
   readonly relay: string;
-  /** What was being done: `open`, `write`, `read`, `close`. */
+  /** The operation that failed: `open`, `write`, `read`, `close`. */
   readonly operation: string;
   /** errno name when the kernel reported one. */
   readonly code: string | undefined;

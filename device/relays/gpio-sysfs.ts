@@ -15,7 +15,7 @@ import { ERRNO_HINTS, RelayError } from "./errors.ts";
 import type { RelayDriver } from "./relay.ts";
 import { fsSysfsFiles, type SysfsFiles } from "./sysfs-files.ts";
 
-/** How long to keep retrying EACCES after export while udev fixes permissions, in ms. */
+/** Time to keep retrying EACCES after export while udev fixes permissions, in ms. */
 export const UDEV_PERMISSION_WAIT_MS = 2000;
 const PERMISSION_RETRY_MS = 20;
 
@@ -124,6 +124,8 @@ export class GpioSysfsRelay implements RelayDriver {
     // active_low first, then direction with the raw level that means "off": high for active-low boards.
     await this.writeAfterExport(join(gpioDir, "active_low"), this.options.isActiveLow ? "1" : "0");
     await this.writeAfterExport(join(gpioDir, "direction"), this.options.isActiveLow ? "high" : "low");
+    // Direction already drives the line off; writing the logical value too covers a line left as an output by an earlier run.
+    await this.writeAfterExport(join(gpioDir, "value"), "0");
     this.gpioDir = gpioDir;
   }
 
@@ -149,7 +151,7 @@ export class GpioSysfsRelay implements RelayDriver {
     } catch (error) {
       this.fail("read", `reading ${path} failed with ${errnoOf(error) ?? String(error)}`, error);
     }
-    if (text !== "0" && text !== "1") this.fail("read", `${path} holds ${JSON.stringify(text)}, expected 0 or 1`);
+    if (text !== "0" && text !== "1") this.fail("read", `${path} contains ${JSON.stringify(text)}, expected 0 or 1`);
     return text === "1";
   }
 

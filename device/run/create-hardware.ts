@@ -1,5 +1,5 @@
 /**
- * Builds the sensor, relay and clock the configuration asks for. Native
+ * Builds the sensor, relay and clock the configuration selects. Native
  * packages load here, only when their driver is selected.
  */
 import type { Logger } from "../../lib/log.ts";

@@ -2,7 +2,7 @@
  * `thermo run`: reads the sensor every poll interval, commits each accepted
  * reading to the outbox, decides with the controller, switches the relay, and
  * uploads in the background. The relay is driven off at start, on stop and on
- * every fatal error; a relay failure ends the service with a non-zero code so
+ * every fatal error. A relay failure ends the service with a non-zero code, so
  * systemd restarts it.
  */
 import type { Database } from "bun:sqlite";
@@ -229,7 +229,7 @@ export class ThermostatService {
     }
   }
 
-  /** The stale-sensor cut-off: one scheduled recheck at the moment the newest reading goes stale. */
+  /** Runs the stale-sensor cut-off: one scheduled recheck at the moment the newest reading goes stale. */
   private async runWatchdog(): Promise<void> {
     const { clock, config } = this.options;
     const staleMs = config.stale_after_s * 1000;

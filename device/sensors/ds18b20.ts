@@ -77,7 +77,9 @@ export class Ds18b20Sensor implements Sensor {
     } catch (error) {
       const code = failureCodeOf(error);
       // ENOENT: the device folder is removed once the bus has missed the sensor for about 100 s.
-      const hint = code === "ENOENT" ? " (sensor disconnected)" : code === "ENODEV" ? " (no presence pulse: sensor disconnected or unpowered)" : "";
+      let hint = "";
+      if (code === "ENOENT") hint = " (sensor disconnected)";
+      if (code === "ENODEV") hint = " (no presence pulse: sensor disconnected or unpowered)";
       throw new SensorReadError(this.description, code, `reading ${path} failed with ${(error as { code?: string }).code ?? String(error)}${hint}`, { cause: error });
     }
   }
@@ -100,7 +102,7 @@ export class Ds18b20Sensor implements Sensor {
     const text = await this.readFile(path);
     if (text.length === 0) throw new SensorReadError(this.description, "EMPTY_READ", `${path} was empty: no presence pulse, or the CRC failed on every try`);
     const value = parseMilliValue(text);
-    if (value === undefined) throw new SensorReadError(this.description, "MALFORMED", `${path} holds ${JSON.stringify(text.slice(0, 60))}, expected milli-°C such as "23125\\n"`);
+    if (value === undefined) throw new SensorReadError(this.description, "MALFORMED", `${path} contains ${JSON.stringify(text.slice(0, 60))}, expected milli-°C such as "23125\\n"`);
     return Math.round(value * 1000);
   }
 

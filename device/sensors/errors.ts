@@ -1,6 +1,6 @@
 /** Errors of the sensor drivers. */
 
-/** Why a reading failed, as a short machine-readable code (an errno name or one of ours). */
+/** Failure reason of a reading as a short machine-readable code: an errno name or one of ours. */
 export type SensorFailureCode =
   | "EIO"
   | "ETIMEDOUT"

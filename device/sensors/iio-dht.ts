@@ -100,7 +100,7 @@ export class IioDhtSensor implements Sensor {
       throw new SensorReadError(this.description, code, `reading ${path} failed with ${(error as { code?: string }).code ?? String(error)}`, { cause: error });
     }
     const value = parseMilliValue(text);
-    if (value === undefined) throw new SensorReadError(this.description, "MALFORMED", `${path} holds ${JSON.stringify(text)}, expected milli-units such as "23400\\n"`);
+    if (value === undefined) throw new SensorReadError(this.description, "MALFORMED", `${path} contains ${JSON.stringify(text)}, expected milli-units such as "23400\\n"`);
     return value;
   }
 

@@ -1,9 +1,9 @@
 /**
- * Rejects measurements that a sensor reported but that cannot be true:
- * non-finite values, values outside the sensor's range, the −3276.7 °C that a
- * negative DHT22 reading becomes when its two's-complement value is decoded
- * as sign-and-magnitude, and implausible jumps such as the roughly doubled
- * values of a garbage frame that happens to pass the checksum.
+ * Rejects measurements that a sensor reported but that cannot be true. These
+ * are non-finite values and values outside the sensor's range. They include
+ * −3276.7 °C, which a negative DHT22 reading becomes when its two's-complement
+ * value is decoded as sign-and-magnitude. They also include implausible jumps,
+ * such as the roughly doubled values of a garbage frame that passes the checksum.
  *
  * A jump is accepted when the next reading confirms it, so a real step (the
  * sensor moved to another spot) costs one poll instead of blocking for ever.
@@ -21,7 +21,7 @@ export const MAX_HUMIDITY_RATE_PERCENT_PER_MIN = 5;
 /** A rejected jump is confirmed by a next reading within this distance of it, in °C. */
 export const CONFIRM_TOLERANCE_C = 1;
 
-/** Why a measurement was rejected. */
+/** Reasons for rejecting a measurement. */
 export const REJECTION_REASONS = {
   notFinite: "not_finite",
   signDecoding: "sign_decoding_error",

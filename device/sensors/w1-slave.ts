@@ -52,7 +52,7 @@ export function parseW1Slave(text: string): W1SlaveResult {
   if (computed !== scratchpad[8]) {
     return { ok: false, code: "CRC_MISMATCH", reason: `scratchpad CRC is ${computed.toString(16).padStart(2, "0")} but byte 8 is ${(scratchpad[8] ?? 0).toString(16).padStart(2, "0")}` };
   }
-  // A data line stuck low reads as nine zero bytes, whose CRC-8 is also zero, so the driver says YES and t=0.
+  // A data line stuck low reads as nine zero bytes, whose CRC-8 is also zero, so the driver reports YES and t=0.
   if (scratchpad.every((byte) => byte === 0)) {
     return { ok: false, code: "ALL_ZERO_SCRATCHPAD", reason: "the scratchpad is all zeros, which a shorted or stuck-low data line produces" };
   }

@@ -1,9 +1,9 @@
 /**
  * The systemd unit `thermo install-service` writes. Raspberry Pi kernels keep
  * a GPIO output at its last level when the process dies, so the unit turns
- * the relay off in ExecStopPost, which systemd runs after every stop,
- * including crashes and kill -9, and restarts the service on failure without
- * a start limit so a flapping sensor cannot leave the space unheated.
+ * the relay off in ExecStopPost. systemd runs that after every stop, crashes
+ * and kill -9 included. The unit restarts the service on failure with no start
+ * limit, so a flapping sensor cannot leave the space unheated for good.
  */
 
 export interface UnitOptions {
@@ -21,10 +21,10 @@ function quote(word: string): string {
 }
 
 export function renderUnit(options: UnitOptions): string {
-  const base = [...options.command, "--config", options.configPath].map(quote);
-  const [program, ...args] = base;
-  const run = [program, "run", ...args].join(" ");
-  const relayOff = [program, "relay", "off", ...args].join(" ");
+  const program = options.command.map(quote);
+  const configArgs = ["--config", quote(options.configPath)];
+  const run = [...program, "run", ...configArgs].join(" ");
+  const relayOff = [...program, "relay", "off", ...configArgs].join(" ");
   const account = options.user === undefined ? [] : [`User=${options.user}`, "SupplementaryGroups=gpio"];
   const stateDirectory = options.dataDir.startsWith("/var/lib/") ? [`StateDirectory=${options.dataDir.slice("/var/lib/".length)}`] : [];
 
@@ -32,7 +32,8 @@ export function renderUnit(options: UnitOptions): string {
     "[Unit]",
     "Description=thermo heater thermostat",
     "Wants=network-online.target",
-    "After=network-online.target",
+    // A Pi has no real-time clock; waiting for time sync keeps early readings from carrying a 1970 or stale date.
+    "After=network-online.target time-sync.target",
     // No start limit: a thermostat must keep trying to run.
     "StartLimitIntervalSec=0",
     "",

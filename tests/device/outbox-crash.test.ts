@@ -4,7 +4,7 @@
  * same file and checks that every committed reading reaches the API exactly
  * once.
  */
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { openDeviceDatabase } from "../../device/outbox/database.ts";
 import { Outbox } from "../../device/outbox/outbox.ts";
@@ -14,6 +14,9 @@ import { Logger } from "../../lib/log.ts";
 import { makeTempTree } from "./helpers/fake-tree.ts";
 import { SEQUENCE_START_MS, SEQUENCE_STEP_MS } from "./helpers/outbox-fixtures.ts";
 import { startStubIngest, type StubIngest } from "./helpers/stub-ingest.ts";
+
+// Simulated days, child processes and SQLite files take longer than the 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 const TOKEN = "crash-token";
 const CHILD = join(import.meta.dir, "helpers/crash-child.ts");
@@ -75,7 +78,7 @@ describe("outbox crash", () => {
 
   test("during upload resends without a duplicate", async () => {
     let child: ReturnType<typeof spawnChild> | undefined;
-    // The server stores the batch, then the device dies before reading the answer.
+    // The server stores the batch, then the device dies before reading the response.
     stub.script.push({ status: 200, body: { stored: 50, duplicates: 0, desired: null }, store: true });
     stub.onRequest = () => {
       child?.kill("SIGKILL");

@@ -43,7 +43,7 @@ describe("GpioSysfsRelay", () => {
 
     await relay.open();
 
-    expect(kernel.writes).toEqual(["export=529", "gpio529/active_low=1", "gpio529/direction=high"]);
+    expect(kernel.writes).toEqual(["export=529", "gpio529/active_low=1", "gpio529/direction=high", "gpio529/value=0"]);
     expect(kernel.rawLevels.get(529)).toBe(1);
     expect(await relay.read()).toBe(false);
   });

@@ -1,10 +1,13 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { DECISION_REASONS } from "../../device/control/decision.ts";
 import { SensorReadError } from "../../device/sensors/errors.ts";
 import type { Sensor } from "../../device/sensors/sensor.ts";
 import { EXIT_CODES } from "../../device/run/exit-codes.ts";
 import { makeTempTree } from "./helpers/fake-tree.ts";
 import { makeService, type ServiceFixture } from "./helpers/service-fixture.ts";
+
+// Simulated days, child processes and SQLite files take longer than the 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,4 +1,4 @@
-/** `thermo install-service`: writes the systemd unit (or prints it with --dry-run) and says what to run next. */
+/** `thermo install-service`: writes the systemd unit (or prints it with --dry-run) and prints what to run next. */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { DeviceConfig } from "../../config/load.ts";
@@ -9,10 +9,11 @@ import type { CliIo } from "../io.ts";
 
 export const DEFAULT_UNIT_PATH = "/etc/systemd/system/thermo.service";
 
-/** The command that starts this program: the binary itself, or bun with the script when run from source. */
+/** Returns the command that starts this program: the binary itself, or bun with device.ts when run from source. */
 export function programCommand(): string[] {
-  const isCompiled = Bun.main.startsWith("/$bunfs/");
-  return isCompiled ? [process.execPath] : [process.execPath, resolve(Bun.main)];
+  // Compiled executables run their bundled code from Bun's virtual /$bunfs/ file system.
+  const isCompiled = import.meta.path.startsWith("/$bunfs/");
+  return isCompiled ? [process.execPath] : [process.execPath, resolve(import.meta.dir, "../../../device.ts")];
 }
 
 export function installServiceCommand(options: { config: DeviceConfig; io: CliIo; unitPath: string | undefined; user: string | undefined; isDryRun: boolean; command?: string[] }): number {

@@ -1,7 +1,7 @@
 /**
  * `thermo relay on|off`: drives the relay by hand. "off" is what the systemd
- * unit's ExecStopPost runs. "on" holds the relay for a few seconds and then
- * turns it off, so a wiring check can never leave the heater running.
+ * unit's ExecStopPost runs. "on" keeps the relay on for a few seconds and then
+ * turns it off, so a wiring check cannot leave the heater running.
  */
 import type { Logger } from "../../../lib/log.ts";
 import type { DeviceConfig } from "../../config/load.ts";
@@ -10,7 +10,7 @@ import { createHardware, createRelay, type HardwareOverrides } from "../../run/c
 import { EXIT_CODES } from "../../run/exit-codes.ts";
 import type { CliIo } from "../io.ts";
 
-/** Default seconds `relay on` holds the relay on. */
+/** Default seconds `relay on` keeps the relay on. */
 export const DEFAULT_HOLD_S = 10;
 const MAX_HOLD_S = 3600;
 

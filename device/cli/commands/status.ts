@@ -1,10 +1,10 @@
-/** `thermo status`: asks the running thermo's local API and prints a summary. */
+/** `thermo status`: queries the running thermo's local API and prints a summary. */
 import type { DeviceConfig } from "../../config/load.ts";
 import { deviceStatusSchema, type DeviceStatus } from "../../api/status.ts";
 import { EXIT_CODES } from "../../run/exit-codes.ts";
 import type { CliIo } from "../io.ts";
 
-/** The address to reach the API on from this machine. */
+/** Returns the address that reaches the API from this machine. */
 function localAddress(bind: string): string {
   if (bind === "0.0.0.0" || bind === "::" || bind === "[::]") return "127.0.0.1";
   if (bind.includes(":") && !bind.startsWith("[")) return `[${bind}]`;

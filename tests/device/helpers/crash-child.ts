@@ -21,6 +21,9 @@ const first = Number(firstText);
 const count = Number(countText);
 const die = () => process.kill(process.pid, "SIGKILL");
 const logger = new Logger("crash-child", { level: "silent" });
+const dieAfter2xx = (status: number) => {
+  if (status === 200) die();
+};
 
 const db = openDeviceDatabase(dbPath);
 const outbox = new Outbox({ db, maxReadings: 1_000_000, clock: systemClock, logger });
@@ -33,7 +36,7 @@ const uploader = new Uploader({
   requestTimeoutMs: 10_000,
   clock: systemClock,
   logger,
-  afterResponse: mode === "kill-after-2xx" ? (status) => (status === 200 ? die() : undefined) : undefined,
+  afterResponse: mode === "kill-after-2xx" ? dieAfter2xx : undefined,
 });
 
 if (mode === "kill-before-commit") {

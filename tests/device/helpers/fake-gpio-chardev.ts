@@ -1,5 +1,5 @@
 /**
- * A fake of /dev/gpiochipN behind the IoctlBackend interface: it answers
+ * A fake of /dev/gpiochipN behind the IoctlBackend interface: it handles
  * GPIO_GET_CHIPINFO, GPIO_V2_GET_LINE, SET_VALUES and GET_VALUES the way
  * gpiolib-cdev.c does for one line, and records every call's bytes.
  */

@@ -2,7 +2,7 @@
  * A stand-in for the cloud's `POST /readings`, on Bun.serve at 127.0.0.1,
  * speaking the wire contract: it validates with the shared batch schema,
  * stores idempotently on (device, instant) as the real table does, and can be
- * told to answer with chosen statuses.
+ * scripted to respond with chosen statuses.
  */
 import { batchSchema, describeIssues, type DesiredState, type Reading } from "../../../schema.ts";
 
@@ -20,7 +20,7 @@ export interface StubIngest {
   stored: Map<string, Reading>;
   /** Every request: its status and how many readings it carried. */
   requests: Array<{ status: number; readings: number; authorization: string | null }>;
-  /** Answers to give before normal processing, in order. */
+  /** Responses to give before normal processing, in order. */
   script: ScriptedAnswer[];
   desired: DesiredState | null;
   /** Called when a request arrives, before anything is stored. */

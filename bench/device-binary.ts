@@ -1,0 +1,78 @@
+#!/usr/bin/env bun
+/**
+ * Device binary benchmark: size of dist/thermo-linux-x64 and peak RSS of
+ * `thermo run` on simulated hardware over a simulated hour, each against a
+ * hello-world `bun build --compile` binary built and run in the same session;
+ * then RSS over a simulated 24 h to check that memory does not grow. thermo
+ * uploads to the real local stack (dynalite + app) on 127.0.0.1 throughout.
+ *
+ * Usage: bun run bench/device-binary.ts
+ */
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildDeviceBinary } from "../build/device-binary.ts";
+import { startStack } from "../dev/stack.ts";
+import { Logger } from "../lib/log.ts";
+import { machine, percentile, ratio } from "./stats.ts";
+
+const work = mkdtempSync(join(tmpdir(), "thermo-bench-"));
+
+/** Reads VmRSS and VmHWM of a process, in KiB. */
+function memoryOf(pid: number): { rssKiB: number; peakKiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+  return { rssKiB: field("VmRSS"), peakKiB: field("VmHWM") };
+}
+
+/** Runs a command for `seconds`, sampling RSS each 250 ms; returns the samples and the peak. */
+async function sampleRun(command: string[], seconds: number, env: Record<string, string> = {}): Promise<{ samples: number[]; peakKiB: number }> {
+  const child = Bun.spawn(command, { stdout: "ignore", stderr: "ignore", env: { ...process.env, ...env } });
+  const samples: number[] = [];
+  let peakKiB = 0;
+  for (let tick = 0; tick < seconds * 4; tick++) {
+    await Bun.sleep(250);
+    const memory = memoryOf(child.pid);
+    samples.push(memory.rssKiB);
+    peakKiB = memory.peakKiB;
+  }
+  child.kill("SIGTERM");
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`${command.join(" ")} exited with ${code}`);
+  return { samples, peakKiB };
+}
+
+// Floor: a hello-world binary that stays alive so its memory can be read.
+const helloSource = join(work, "hello.ts");
+writeFileSync(helloSource, 'console.log("hello");\nsetInterval(() => {}, 1000);\nprocess.on("SIGTERM", () => process.exit(0));\n');
+const helloBinary = join(work, "hello");
+const helloBuild = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", helloSource, "--outfile", helloBinary]);
+if (helloBuild.exitCode !== 0) throw new Error(helloBuild.stderr.toString());
+const thermo = await buildDeviceBinary({ target: "bun-linux-x64", outfile: join(work, "thermo") });
+const helloBytes = statSync(helloBinary).size;
+
+const stack = await startStack({ logger: new Logger("bench", { level: "silent" }), dashboard: false });
+try {
+  const runArgs = (dataDir: string, speed: number) => [thermo.path, "run", "--config", join(work, "thermo.toml"), "--speed", String(speed), "--data-dir", dataDir, "--api-port", "0", "--api-url", stack.url, "--log-level", "warn"];
+  writeFileSync(join(work, "thermo.toml"), 'sensor = "simulated"\nrelay = "simulated"\ndevice_id = "bench"\n');
+  const env = { THERMO_INGEST_TOKEN: stack.tokens.ingest };
+
+  const hello = await sampleRun([helloBinary], 5);
+  // A simulated hour at 360× takes 10 s.
+  const hour = await sampleRun(runArgs(join(work, "hour"), 360), 10, env);
+  // A simulated day at 2880× takes 30 s; the first 10 % is start-up.
+  const day = await sampleRun(runArgs(join(work, "day"), 2880), 30, env);
+  const settled = day.samples.slice(Math.floor(day.samples.length * 0.1));
+  const fifth = Math.floor(settled.length / 5);
+  const early = percentile(settled.slice(0, fifth), 50);
+  const late = percentile(settled.slice(-fifth), 50);
+
+  console.log(`Machine: ${machine()}\n`);
+  console.log("| measure | hello-world floor | thermo | ratio | target |\n|---|---|---|---|---|");
+  console.log(`| binary size | ${(helloBytes / 2 ** 20).toFixed(1)} MiB | ${(thermo.bytes / 2 ** 20).toFixed(1)} MiB | ${ratio(thermo.bytes, helloBytes)} | |`);
+  console.log(`| peak RSS, simulated hour | ${(hello.peakKiB / 1024).toFixed(1)} MiB | ${(hour.peakKiB / 1024).toFixed(1)} MiB | ${ratio(hour.peakKiB, hello.peakKiB)} | ≤ 1.60× |`);
+  console.log(`| RSS over a simulated 24 h: median of first fifth → last fifth | | ${(early / 1024).toFixed(1)} → ${(late / 1024).toFixed(1)} MiB | ${ratio(late, early)} | no growth |`);
+  console.log(`| peak RSS, simulated 24 h | ${(hello.peakKiB / 1024).toFixed(1)} MiB | ${(day.peakKiB / 1024).toFixed(1)} MiB | ${ratio(day.peakKiB, hello.peakKiB)} | |`);
+} finally {
+  await stack.stop();
+}

@@ -1,0 +1,175 @@
+/** `POST /readings`: batch sizes, chunking, deduplication, idempotence and unprocessed items. */
+import { afterAll, describe, expect, test } from "bun:test";
+import { createApp } from "../../cloud/app.ts";
+import { ReadingStore } from "../../cloud/store/readings-store.ts";
+import { Logger, memorySink } from "../../lib/log.ts";
+import { interceptSend, recordCommandNames, unprocessedFor } from "../helpers/intercept-client.ts";
+import { startTestStack, type TestStack } from "../helpers/stack-fixture.ts";
+import { wireReading, wireReadings } from "../helpers/wire-reading.ts";
+
+const DAY_START_MS = Date.UTC(2026, 2, 10);
+const stacks: TestStack[] = [];
+
+async function freshStack(options: Parameters<typeof startTestStack>[0] = {}): Promise<TestStack> {
+  const stack = await startTestStack(options);
+  stacks.push(stack);
+  return stack;
+}
+
+afterAll(async () => {
+  for (const stack of stacks) await stack.stop().catch(() => undefined);
+});
+
+describe("POST /readings", () => {
+  test.each([
+    [1, 1],
+    [26, 2],
+    [500, 20],
+  ])("batch of %i stored in %i BatchWrites", async (count, batchWrites) => {
+    const commands: string[] = [];
+    const api = await freshStack({ wrapClient: (client) => recordCommandNames(client, commands) });
+    const readings = wireReadings(count, { startMs: DAY_START_MS, deviceId: "shop" });
+
+    const response = await api.ingest("/readings", { readings });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ stored: count, duplicates: 0, desired: null });
+    const items = await api.readingItems();
+    expect(items).toHaveLength(count);
+    expect(items.map((item) => item.sk)).toEqual(readings.map((reading) => reading.record_date));
+    expect(commands.filter((name) => name === "BatchWriteCommand")).toHaveLength(batchWrites);
+  });
+
+  test("duplicate key stored once", async () => {
+    const api = await freshStack();
+    const first = wireReading({ device_id: "shop", record_date: "2026-03-10T12:00:00Z", temperature: 60 });
+    const second = wireReading({ device_id: "shop", record_date: "2026-03-10T06:00:00.000-06:00", temperature: 61 });
+
+    const response = await api.ingest("/readings", { readings: [first, second] });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ stored: 1, duplicates: 1, desired: null });
+    const items = await api.readingItems();
+    expect(items).toHaveLength(1);
+    // The later reading in the request wins.
+    expect(items[0]?.temperature).toBe(61);
+  });
+
+  test("retention sets expiry from instant", async () => {
+    const api = await freshStack({ env: { THERMO_RETENTION_DAYS: "30" } });
+
+    await api.ingest("/readings", { readings: [wireReading({ record_date: "2026-03-10T12:00:00.999Z" })] });
+
+    const items = await api.readingItems();
+    expect(items[0]?.expires_at).toBe(Date.UTC(2026, 2, 10, 12) / 1000 + 30 * 86_400);
+  });
+
+  test("no retention no expiry", async () => {
+    const api = await freshStack();
+
+    await api.ingest("/", wireReading());
+
+    expect((await api.readingItems())[0]).not.toHaveProperty("expires_at");
+  });
+
+  test("resent batch stored once", async () => {
+    const api = await freshStack();
+    const readings = wireReadings(60, { startMs: DAY_START_MS, deviceId: "shop" });
+
+    const first = await api.ingest("/readings", { readings });
+    const second = await api.ingest("/readings", { readings });
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(await api.readingItems()).toHaveLength(60);
+  });
+
+  test("unprocessed items retried until stored", async () => {
+    const fault = unprocessedFor(6);
+    const api = await freshStack({ wrapClient: (client) => interceptSend(client, fault.intercept) });
+    const readings = wireReadings(100, { startMs: DAY_START_MS, deviceId: "shop" });
+
+    const response = await api.ingest("/readings", { readings });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ stored: 100, duplicates: 0, desired: null });
+    expect(fault.faultedCalls).toBe(6);
+    expect(fault.unprocessedItems).toBeGreaterThan(0);
+    expect(await api.readingItems()).toHaveLength(100);
+    const retries = api.logRecords().filter((record) => record.event === "batch_write_retry");
+    expect(retries).toHaveLength(6);
+  });
+
+  test("unprocessed at deadline is 503", async () => {
+    const api = await freshStack();
+    const memory = memorySink();
+    const logger = new Logger("test", { sink: memory.sink });
+    const fault = unprocessedFor(Number.POSITIVE_INFINITY);
+    // A virtual clock that moves only while the store sleeps between retries.
+    let clockMs = DAY_START_MS;
+    const store = new ReadingStore({
+      client: interceptSend(api.documentClient, fault.intercept),
+      tableName: api.config.tableName,
+      timeZone: api.config.timeZone,
+      logger,
+      unprocessedDeadlineMs: 2000,
+      now: () => clockMs,
+      sleep: async (ms) => {
+        clockMs += ms;
+      },
+    });
+    const app = createApp({ config: api.config, store, logger });
+    const readings = wireReadings(40, { startMs: DAY_START_MS, deviceId: "shop" });
+
+    const response = await app.request("/readings", {
+      method: "POST",
+      headers: { authorization: `Bearer ${api.tokens.ingest}` },
+      body: JSON.stringify({ readings }),
+    });
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body.error).toBe("store_unavailable");
+    expect(body).not.toHaveProperty("stored");
+    expect(JSON.stringify(body)).not.toContain("unprocessed");
+    expect(fault.faultedCalls).toBeGreaterThan(2);
+    const failure = memory.records().find((record) => record.event === "store_unavailable");
+    expect(JSON.stringify(failure)).toContain("still unprocessed");
+    // Part of the batch reached the table, but the response did not report it as stored,
+    // and the device registry did not move.
+    expect((await api.scanItems()).filter((item) => item.pk === "_devices")).toHaveLength(0);
+  });
+
+  test("store down is 503 with detail in log", async () => {
+    const api = await freshStack();
+    await api.dynamo.close();
+
+    const response = await api.ingest(`/ingest/${api.tokens.ingest}/readings`, { readings: wireReadings(3, { startMs: DAY_START_MS }) });
+
+    expect(response.status).toBe(503);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      error: "store_unavailable",
+      message: "the data store is unavailable; nothing from this request can be relied on as stored, so retry later",
+    });
+    expect(text).not.toContain("BatchWriteItem");
+    expect(text).not.toContain("ECONNREFUSED");
+    const failure = api.logRecords().find((record) => record.event === "store_unavailable");
+    expect(failure?.level).toBe("error");
+    expect(JSON.stringify(failure)).toContain("DynamoDB BatchWriteItem on table thermo failed");
+    expect(api.logLines.join("\n")).not.toContain(api.tokens.ingest);
+  });
+
+  test("store down on query is 503", async () => {
+    const api = await freshStack();
+    await api.dynamo.close();
+
+    const response = await api.read("/devices/shop/days/2026-03-10");
+
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: string }).error).toBe("store_unavailable");
+    const failure = api.logRecords().find((record) => record.event === "store_unavailable");
+    expect(JSON.stringify(failure)).toContain("DynamoDB Query on table thermo failed");
+  });
+});

@@ -1,0 +1,93 @@
+/** The built Lambda bundle: Node.js can import and run it, it is minified, and it has no local-server code. */
+import { afterAll, describe, expect, test } from "bun:test";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { sha256Hex } from "../../cloud/auth.ts";
+import { buildLambdaBundle, type BuiltFile } from "../../build/lambda-bundle.ts";
+import { startDynalite } from "../../dev/dynalite.ts";
+import { ensureTable } from "../../dev/ensure-table.ts";
+import { functionUrlEvent } from "../helpers/function-url-event.ts";
+import { wireReading } from "../helpers/wire-reading.ts";
+
+const NODE = "/usr/bin/node";
+const BUILD_TIMEOUT_MS = 30_000;
+
+const dynamo = await startDynalite();
+afterAll(() => dynamo.close());
+
+let bundle: BuiltFile;
+
+/** Runs `script` as an ES module in Node.js with `env` added, and returns its exit code and output. */
+async function runNode(script: string, env: Record<string, string> = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  // --no-warnings: the AWS SDK warns on Node.js 20 that later releases need 22; the Lambda runtime is newer.
+  const child = Bun.spawn([NODE, "--no-warnings", "--input-type=module", "-e", script], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { exitCode, stdout, stderr };
+}
+
+describe("lambda bundle", () => {
+  test("builds minified ESM", async () => {
+    bundle = await buildLambdaBundle();
+
+    expect(bundle.path).toEndWith("dist/lambda/index.mjs");
+    const text = await Bun.file(bundle.path).text();
+    expect(bundle.bytes).toBe(Buffer.byteLength(text));
+    // Minified: few, long lines, and no JSDoc left in.
+    expect(text.split("\n").length).toBeLessThan(200);
+    expect(text).not.toContain("/**");
+    expect(text).toMatch(/export\s*\{[^}]*handler/);
+  }, BUILD_TIMEOUT_MS);
+
+  test("has no Bun.serve path", async () => {
+    const text = await Bun.file(bundle.path).text();
+
+    expect(text).not.toContain("Bun.serve");
+    expect(text).not.toContain("maxRequestBodySize");
+    expect(text).not.toContain("serve-locally");
+    expect(text).not.toContain("dynalite");
+  });
+
+  test("node imports handler", async () => {
+    const script = `const m = await import(${JSON.stringify(bundle.path)}); console.log(typeof m.handler);`;
+
+    const result = await runNode(script, { THERMO_TABLE: "thermo", THERMO_LOG_LEVEL: "silent" });
+
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe("function");
+  }, BUILD_TIMEOUT_MS);
+
+  test("node handler stores a reading", async () => {
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    await ensureTable(client, "thermo");
+    client.destroy();
+    const token = "bundle-ingest-token-0123456789abcdefghijklm";
+    const event = functionUrlEvent({
+      method: "POST",
+      path: "/",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" },
+      body: JSON.stringify(wireReading({ record_date: "2022-02-03T13:22:22.123456789-06:00" })),
+      base64: true,
+    });
+    const script = `
+      const { handler } = await import(${JSON.stringify(bundle.path)});
+      const result = await handler(${JSON.stringify(event)}, {});
+      console.log(JSON.stringify(result));`;
+
+    const result = await runNode(script, {
+      THERMO_TABLE: "thermo",
+      THERMO_INGEST_TOKEN_SHA256: await sha256Hex(token),
+      THERMO_LOG_LEVEL: "silent",
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
+
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    const answer = JSON.parse(result.stdout) as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ stored: 1, duplicates: 0, desired: null });
+  }, BUILD_TIMEOUT_MS);
+});
