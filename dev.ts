@@ -5,10 +5,13 @@
  * http://127.0.0.1:8787, and a simulated device; Ctrl-C stops all of it.
  * Run `bun run dev --help` for the flags.
  */
-import { resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { ServeError } from "./cloud/serve-locally.ts";
 import { DEV_USAGE, parseDevFlags, UsageError } from "./dev/flags.ts";
 import { startStack, type Stack } from "./dev/stack.ts";
+import { startSimulatedDevice, type SimulatedDevice } from "./device/dev-runner.ts";
 
 export async function main(argv: string[]): Promise<number> {
   let flags;
@@ -50,13 +53,29 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
 
+  let device: SimulatedDevice | undefined;
+  if (flags.device) {
+    try {
+      device = await startSimulatedDevice({
+        apiUrl: stack.url,
+        ingestToken: stack.tokens.ingest,
+        // With --memory nothing may outlive the run, so the device's outbox goes to a temporary folder.
+        dataDir: dataDir === undefined ? mkdtempSync(join(tmpdir(), "thermo-dev-")) : resolve(dataDir, "device"),
+      });
+    } catch (error) {
+      console.error(`error: the simulated device failed to start: ${(error as Error).message}`);
+      await stack.stop();
+      return 1;
+    }
+  }
+
   console.log(`thermo dev stack running
   dashboard and API  ${stack.url}/
   store              ${dataDir === undefined ? "in memory (gone on exit)" : resolve(dataDir, "dynamodb")} (dynalite at ${stack.dynamo.endpoint})
   ingest token       ${stack.tokens.ingest}
   read token         ${stack.tokens.read}
   admin token        ${stack.tokens.admin}
-  simulated device   ${flags.device ? "not available yet" : "off (--no-device)"}
+  simulated device   ${device === undefined ? "off (--no-device)" : `dev-thermo, status at ${device.localApiUrl}/status`}
 
 Try: curl -H "Authorization: Bearer ${stack.tokens.read}" ${stack.url}/devices
 Press Ctrl-C to stop.`);
@@ -66,7 +85,8 @@ Press Ctrl-C to stop.`);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  console.log("stopping: closing the API and flushing the store");
+  console.log("stopping: the device first (relay off), then the API and the store");
+  await device?.stop();
   await stack.stop();
   return 0;
 }
