@@ -111,6 +111,13 @@ scenario("security: path token never echoed", {}, async (checks) => {
     await record(`${kind} token, GET`, await fetch(`${cloud.url}/ingest/${token}/readings`));
     await record(`${kind} token, unknown path`, await fetch(`${cloud.url}/ingest/${token}/nope`, { method: "POST", body: "{}" }));
     await record(`${kind} token, accepted batch`, await fetch(`${cloud.url}/ingest/${token}/readings`, { method: "POST", body: batch }));
+    // Malformed percent-encoding, a NUL, a trailing slash and the token repeated in the query string.
+    for (const suffix of ["%ZZ/readings", "%00/readings", "/readings/", `?token=${token}`]) {
+      for (const method of ["POST", "GET", "PUT"]) {
+        const body = method === "GET" ? undefined : "{}";
+        await record(`${kind} token, ${method} ${suffix.replace(token, "<token>")}`, await fetch(`${cloud.url}/ingest/${token}${suffix}`, { method, body }));
+      }
+    }
   }
 
   checks.expect(leaksOf(valid, seen).length === 0, `the valid path token appeared in: ${leaksOf(valid, seen).join(", ")}`);
