@@ -45,8 +45,8 @@ export function waitForDelivered(dataDir: string, throughId: number, timeoutMs: 
 /**
  * Runs `thermo` once more on the same data_dir, straight to the API at real
  * speed with uploads every second and no further poll for an hour, until the
- * outbox is empty, then stops it. Scenarios call it last so the tally sees
- * every reading delivered or truly lost.
+ * outbox is empty, then stops it. Scenarios call it last, so the tally
+ * counts each reading as delivered or lost.
  * @returns the flush process, for the relay audit
  */
 export async function flushOutbox(options: { cloud: Cloud; dataDir: string; deviceId: string; timeoutMs?: number }): Promise<DeviceProcess> {

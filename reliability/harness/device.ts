@@ -116,7 +116,7 @@ export async function installLedger(dataDir: string): Promise<void> {
   }
 }
 
-/** What the device's database holds: readings taken (from the ledger), still queued, dead-lettered and evicted. */
+/** Contents of the device's database: readings taken (from the ledger), still queued, dead-lettered and evicted. */
 export interface OutboxSnapshot {
   taken: TakenReading[];
   depth: number;
@@ -250,13 +250,13 @@ export class DeviceProcess {
     }
   }
 
-  /** The last few log lines, for error messages. */
+  /** Returns the last few log lines, for error messages. */
   tail(count = 5): string {
     const lines = [...this.records.slice(-count).map((record) => JSON.stringify(record)), ...this.otherLines.slice(-count)];
     return lines.map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line)).join("\n");
   }
 
-  /** Returns the local API's `GET /status`, or undefined when it does not answer. */
+  /** Returns the local API's `GET /status`, or undefined when it does not respond. */
   async status(): Promise<Record<string, unknown> | undefined> {
     try {
       const response = await fetch(`${this.localApiUrl}/status`, { signal: AbortSignal.timeout(2_000) });

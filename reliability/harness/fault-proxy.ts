@@ -3,7 +3,7 @@
  *
  * It is written on node:net rather than Bun.serve because some faults need
  * the raw socket: a connection reset before or in the middle of a response,
- * a request that is never answered, a response that trickles out. A plan
+ * or a request that never gets a response. A plan
  * function chooses the fault of each request, usually from a seeded PRNG, so
  * a run repeats exactly. The proxy parses only what thermo's uploader and the
  * suite send: one request at a time per connection, with a Content-Length or
@@ -11,11 +11,11 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 
-/** What the proxy does with one request. */
+/** The action the proxy takes on one request. */
 export type Fault =
-  /** Forward and relay the answer unchanged. */
+  /** Forward and relay the response unchanged. */
   | { kind: "pass" }
-  /** Answer `status` without forwarding, with `Retry-After` when given. */
+  /** Respond with `status` without forwarding, with `Retry-After` when given. */
   | { kind: "status"; status: number; retryAfterS?: number }
   /** Never answer; with `forward` the API stores the request first. The socket closes when the client gives up or after `maxHoldMs`. */
   | { kind: "hang"; forward: boolean }
@@ -57,7 +57,7 @@ export interface FaultProxyOptions {
   targetUrl: string;
   /** @default every request passes */
   plan?: FaultPlan;
-  /** Longest time a `hang` holds a connection, in ms. @default 120_000 */
+  /** Maximum time a `hang` keeps a connection open, in ms. @default 120_000 */
   maxHoldMs?: number;
   /** Picks the prefix length for `partial`; receives the batch size and returns 1…size−1. @default half */
   prefixLength?: (batchSize: number) => number;

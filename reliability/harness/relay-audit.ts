@@ -1,10 +1,11 @@
 /**
- * Counts unsafe relay states from the device's own log lines. The simulated
- * relay lives inside the device process, so its log is the record:
- * `relay_opened` (claimed off at start), `relay_switched` (every change, with
- * the decision's reason and how long the previous state lasted in simulated
- * seconds), `control_decision` (debug, every decision with its input) and
- * `thermostat_stopped` (the clean exit, after the relay is driven off).
+ * Counts unsafe relay states from the device's own log lines, because the
+ * simulated relay lives inside the device process. The events used:
+ * - `relay_opened`: the relay claimed off at start;
+ * - `relay_switched`: every change, with the decision's reason and how long
+ *   the previous state lasted in simulated seconds;
+ * - `control_decision`: every decision with its input (debug level);
+ * - `thermostat_stopped`: the clean exit, after the relay is driven off.
  */
 import type { DeviceLogRecord } from "./device.ts";
 
@@ -16,7 +17,7 @@ const SWITCH_ON_REASONS = new Set(["below_band"]);
 const WORK_EVENTS = new Set(["control_decision", "relay_switched", "upload_delivered", "upload_failed", "sensor_read_failed", "reading_rejected"]);
 
 export interface RelayLimits {
-  /** Longest continuous on time allowed, in simulated seconds. */
+  /** Maximum continuous on time, in simulated seconds. */
   maxOnS: number;
   /** One poll interval, the controller's reaction time, in simulated seconds. */
   pollIntervalS: number;

@@ -1,8 +1,8 @@
 /**
  * API faults: the device uploads through the fault-injecting proxy, which
- * answers a seeded random share of batches with 500, 503 + Retry-After,
+ * responds to a seeded random share of batches with 500, 503 + Retry-After,
  * 429 + Retry-After, a hang (before or after the API stored the batch), a
- * connection reset (before or after), a slow answer, or a partial batch
+ * connection reset (before or after), a slow response, or a partial batch
  * (a prefix stored, then 503). Nothing may be lost or stored twice, and the
  * device must not retry faster than its backoff floor or before a
  * Retry-After has passed.
@@ -67,7 +67,8 @@ scenario("API faults through the proxy", { requires: deviceUnavailableReason, ti
       random: prng.next,
       shares: { status500: 0.1, status503: 0.08, status429: 0.08, hangBefore: 0.04, hangAfter: 0.04, resetBefore: 0.06, resetAfter: 0.06, slow: 0.06, partial: 0.12 },
       retryAfterS: RETRY_AFTER_S,
-      slowMs: 1_500,
+      // Under the 1 s request timeout, so slow responses still succeed; hangs cover timeouts.
+      slowMs: 600,
     }),
   );
   const device = await DeviceProcess.start({

@@ -1,8 +1,8 @@
 /**
  * Clock jumps: while the heater is on and cannot reach its setpoint, the
- * device's wall clock is stepped one hour back or forward (libfaketime, as an
- * NTP correction would; a Pi has no battery clock and often starts on a
- * stale time). The maximum on time must still end the heating within its
+ * device's wall clock is stepped one hour back or forward with libfaketime,
+ * as an NTP correction would step it. A Pi has no battery clock, so it often
+ * starts on a stale time. The maximum on time must still end the heating within its
  * bound, measured on the harness's monotonic clock, a log line must name
  * the cause, and the device must keep taking readings at its poll interval.
  */

@@ -1,8 +1,8 @@
 /**
  * Crashes: thermo is killed with SIGKILL at a seeded random moment after its
  * start, 100 times on one data_dir. Uploads go through the proxy, which
- * holds a share of answers for a moment after the API stored the batch, so
- * many kills land between the API's 2xx and the outbox delete. After the
+ * delays a share of responses after the API stored the batch, so many kills
+ * land between the API's 2xx and the outbox delete. After the
  * trials a last run empties the outbox; no reading committed to the outbox
  * may be lost or stored twice, and each run must drive the relay off before
  * it does anything else.

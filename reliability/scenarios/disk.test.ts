@@ -2,7 +2,7 @@
  * Disk: the outbox database lives on a small tmpfs. In the first scenario
  * the filesystem fills up while thermo runs and is freed again; in the
  * second thermo starts on a filesystem mounted read-only, which is made
- * writable while it runs (a running SQLite holds its files open for writing,
+ * writable while it runs (a running SQLite keeps its files open for writing,
  * and Linux refuses to remount a filesystem read-only under such files).
  * In both, the device must keep controlling the heater safely, log the
  * condition at most once per upload interval rather than once per reading,
@@ -53,7 +53,7 @@ function fillDisk(dir: string): string {
   return path;
 }
 
-/** Whether a warn or error record is about the outbox or its disk. */
+/** Returns whether a warn or error record concerns the outbox or its disk. */
 function isDiskRecord(record: DeviceLogRecord): boolean {
   if (record.level !== "warn" && record.level !== "error") return false;
   return /outbox|database|sqlite|disk|storage|SQLITE_FULL|SQLITE_READONLY|SQLITE_IOERR|ENOSPC|EROFS|read-only|readonly/i.test(JSON.stringify(record));

@@ -1,8 +1,9 @@
 /**
- * Security of the API edge: every endpoint rejects a missing, wrong or
- * other-scope token; a token carried in the path never appears in a response
- * or a log line; oversized and deeply nested bodies are rejected without
- * harm; CSV cells that a spreadsheet would run as a formula are neutralised.
+ * Security of the API edge. Every endpoint rejects a missing, wrong or
+ * other-scope token, and a token carried in the path never appears in a
+ * response or a log line. Oversized and deeply nested bodies are rejected
+ * without harm. CSV cells that a spreadsheet would run as a formula are
+ * neutralised.
  */
 import { afterAll, beforeAll } from "bun:test";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";

@@ -1,7 +1,7 @@
 /**
  * Store faults with the real device: dynalite is killed and restarted while
  * thermo uploads, then BatchWriteItem leaves items unprocessed for a while.
- * The API answers 503, the device keeps the readings and sends them again,
+ * The API returns 503, the device keeps the readings and sends them again,
  * and every reading ends up stored once.
  */
 import { afterAll, beforeAll } from "bun:test";
