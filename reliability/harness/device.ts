@@ -53,6 +53,8 @@ export interface DeviceOptions {
   extra?: Record<string, string | number | boolean>;
   /** Extra environment, e.g. LD_PRELOAD for libfaketime. */
   env?: Record<string, string>;
+  /** Script to run in place of device.ts, such as thermo-with-faults.ts. @default device.ts */
+  entry?: string;
 }
 
 let cachedHelp: { text: string; exitCode: number } | undefined;
@@ -201,7 +203,7 @@ export class DeviceProcess {
       timezone: "UTC",
     };
     for (const [key, value] of Object.entries(options.extra ?? {})) flags[key.replaceAll("_", "-")] = value;
-    const argv = ["bun", "run", DEVICE_ENTRY, "run"];
+    const argv = ["bun", "run", options.entry ?? DEVICE_ENTRY, "run"];
     for (const [key, value] of Object.entries(flags)) argv.push(`--${key}`, String(value));
 
     const child = Bun.spawn(argv, {
