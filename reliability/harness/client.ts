@@ -27,7 +27,7 @@ export async function postBatch(options: { url: string; token: string; readings:
 }
 
 /**
- * Posts a batch until the API answers 2xx, at most `maxAttempts` times, `pauseMs` apart.
+ * Posts a batch until the API returns 2xx, at most `maxAttempts` times, `pauseMs` apart.
  * @returns every attempt, the last one successful unless attempts ran out
  */
 export async function deliverBatch(options: { url: string; token: string; readings: readonly unknown[]; maxAttempts?: number; pauseMs?: number }): Promise<UploadAttempt[]> {

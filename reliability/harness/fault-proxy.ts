@@ -17,13 +17,13 @@ export type Fault =
   | { kind: "pass" }
   /** Respond with `status` without forwarding, with `Retry-After` when given. */
   | { kind: "status"; status: number; retryAfterS?: number }
-  /** Never answer; with `forward` the API stores the request first. The socket closes when the client gives up or after `maxHoldMs`. */
+  /** Never respond; with `forward` the API stores the request first. The socket closes when the client gives up or after `maxHoldMs`. */
   | { kind: "hang"; forward: boolean }
-  /** Reset the connection: before forwarding, or with `forward` after the API answered and half of the response was sent. */
+  /** Reset the connection: before forwarding, or with `forward` after the API responded and half of the response was sent. */
   | { kind: "reset"; forward: boolean }
-  /** Forward, then wait `delayMs` before sending the answer. */
+  /** Forward, then wait `delayMs` before sending the response. */
   | { kind: "slow"; delayMs: number }
-  /** Forward only a strict prefix of a batch (`{"readings":[…]}`), then answer `status`. */
+  /** Forward only a strict prefix of a batch (`{"readings":[…]}`), then respond with `status`. */
   | { kind: "partial"; status: number };
 
 export interface PlanContext {

@@ -70,7 +70,7 @@ scenario(`crash: kill -9 at random points, ${TRIALS} trials`, { requires: device
     const crashTrace = device.otherLines.find((line) => /error|panic|segmentation/i.test(line));
     checks.expect(crashTrace === undefined, `trial ${trial} printed an error before the kill: ${crashTrace}`);
   }
-  checks.note(`${reachedStart} of ${TRIALS} runs got past start-up before the kill; ${killedMidUpload} kills fell after the API stored a batch and before the device saw the answer`);
+  checks.note(`${reachedStart} of ${TRIALS} runs got past start-up before the kill; ${killedMidUpload} kills fell after the API stored a batch and before the device saw the response`);
   checks.expect(reachedStart >= TRIALS / 2, `only ${reachedStart} of ${TRIALS} runs started before the kill, so few kills hit a running device`);
 
   const flush = await flushOutbox({ cloud: cloud!, dataDir, deviceId });

@@ -44,7 +44,7 @@ async function storedOf(readings: ReturnType<typeof nextBatch>) {
 }
 
 describe("fault proxy", () => {
-  test("pass forwards and relays the answer", async () => {
+  test("pass forwards and relays the response", async () => {
     fault = { kind: "pass" };
     const readings = nextBatch(5);
     const response = await post(readings);
@@ -53,7 +53,7 @@ describe("fault proxy", () => {
     expect((await storedOf(readings)).length).toBe(5);
   });
 
-  test("status answers without forwarding", async () => {
+  test("status responds without forwarding", async () => {
     fault = { kind: "status", status: 503, retryAfterS: 7 };
     const readings = nextBatch(5);
     const response = await post(readings);
@@ -92,7 +92,7 @@ describe("fault proxy", () => {
     expect((await storedOf(readings)).length).toBe(5);
   });
 
-  test("slow delays the answer", async () => {
+  test("slow delays the response", async () => {
     fault = { kind: "slow", delayMs: 400 };
     const startedMs = performance.now();
     const response = await post(nextBatch(2));

@@ -67,7 +67,7 @@ function batchOf(device: number, batch: number) {
 scenario("load: 50 devices posting batches", { timeoutMs: 180_000 }, async (checks) => {
   const bodies = Array.from({ length: DEVICES }, (_, device) => Array.from({ length: MAX_BATCHES_PER_DEVICE }, (_, batch) => JSON.stringify({ readings: batchOf(device, batch) })));
 
-  // Floor: the same clients and bodies against a handler that reads the body and answers at once.
+  // Floor: the same clients and bodies against a handler that reads the body and responds at once.
   const floorServer = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async (request) => Response.json({ stored: (await request.arrayBuffer()).byteLength > 0 ? 1 : 0 }) });
   const floor = await runClients((device, batch) =>
     fetch(`http://127.0.0.1:${floorServer.port}/readings`, { method: "POST", body: bodies[device]![batch]!, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),

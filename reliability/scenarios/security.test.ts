@@ -80,15 +80,15 @@ scenario("security: tokens and scopes", {}, async (checks) => {
       const response = await call(endpoint, token);
       requests++;
       const text = await response.text();
-      checks.expect(response.status === 401, `${label} with ${what} answered ${response.status}, expected 401`);
+      checks.expect(response.status === 401, `${label} with ${what} returned ${response.status}, expected 401`);
       if (token !== undefined) checks.expect(!text.includes(token), `${label} with ${what} echoed the token in its body`);
     }
 
     const accepted = await call(endpoint, tokenOf[endpoint.scope]);
     requests++;
     await accepted.text();
-    checks.expect(accepted.status !== 401, `${label} with the ${endpoint.scope} token answered 401`);
-    checks.expect(accepted.status < 500, `${label} with the ${endpoint.scope} token answered ${accepted.status}`);
+    checks.expect(accepted.status !== 401, `${label} with the ${endpoint.scope} token returned 401`);
+    checks.expect(accepted.status < 500, `${label} with the ${endpoint.scope} token returned ${accepted.status}`);
   }
   checks.note(`${requests} requests`);
   return {};
@@ -132,7 +132,7 @@ scenario("security: oversized and nested bodies", {}, async (checks) => {
   const auth = { authorization: `Bearer ${cloud.stack.tokens.ingest}`, "content-type": "application/json" };
   const expectStatus = async (label: string, response: Response, allowed: readonly number[]) => {
     await response.text();
-    checks.expect(allowed.includes(response.status), `${label} answered ${response.status}, expected ${allowed.join(" or ")}`);
+    checks.expect(allowed.includes(response.status), `${label} returned ${response.status}, expected ${allowed.join(" or ")}`);
   };
 
   await expectStatus("POST / over 64 KiB", await fetch(`${cloud.url}/`, { method: "POST", headers: auth, body: `{"pad":"${"a".repeat(64 * 1024)}"}` }), [413]);
@@ -161,7 +161,7 @@ scenario("security: oversized and nested bodies", {}, async (checks) => {
   await expectStatus("nested temperature", await fetch(`${cloud.url}/`, { method: "POST", headers: auth, body: JSON.stringify({ ...reading, temperature: [[[[[[1]]]]]] }) }), [400]);
 
   const health = await fetch(`${cloud.url}/health`);
-  checks.expect(health.status === 200, `GET /health answered ${health.status} after the bodies, expected 200`);
+  checks.expect(health.status === 200, `GET /health returned ${health.status} after the bodies, expected 200`);
   return {};
 });
 
@@ -218,11 +218,11 @@ scenario("security: CSV and header injection", {}, async (checks) => {
     body: JSON.stringify({ record_date: "=1+1", thermostat_on: false, temperature: 40, thermostat_value: 45, device_id: device }),
   });
   await viaApi.text();
-  checks.expect(viaApi.status === 400, `a reading with record_date "=1+1" answered ${viaApi.status}, expected 400`);
+  checks.expect(viaApi.status === 400, `a reading with record_date "=1+1" returned ${viaApi.status}, expected 400`);
 
   const response = await fetch(`${cloud.url}/devices/${device}/days/${DAY}?format=csv`, { headers: { authorization: `Bearer ${cloud.stack.tokens.read}` } });
   const csv = await response.text();
-  checks.expect(response.status === 200, `CSV export answered ${response.status}`);
+  checks.expect(response.status === 200, `CSV export returned ${response.status}`);
   const lines = csv.split("\r\n").filter((line) => line !== "");
   checks.expect(lines.length === hostile.length + 1, `CSV has ${lines.length - 1} rows, expected ${hostile.length}`);
   for (const line of lines.slice(1)) {
@@ -236,7 +236,7 @@ scenario("security: CSV and header injection", {}, async (checks) => {
 
   const injected = await fetch(`${cloud.url}/devices/csv%0d%0aX-Injected:%201/days/${DAY}?format=csv`, { headers: { authorization: `Bearer ${cloud.stack.tokens.read}` } });
   await injected.text();
-  checks.expect(injected.status === 400, `a device id with CR LF answered ${injected.status}, expected 400`);
+  checks.expect(injected.status === 400, `a device id with CR LF returned ${injected.status}, expected 400`);
   checks.expect(injected.headers.get("x-injected") === null, "a device id with CR LF added a response header");
   return {};
 });

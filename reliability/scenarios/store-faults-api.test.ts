@@ -1,6 +1,6 @@
 /**
  * Store faults seen from the API: dynalite stopped and restarted mid-run,
- * and BatchWriteItem leaving items unprocessed. The API must answer 5xx with
+ * and BatchWriteItem leaving items unprocessed. The API must return 5xx with
  * Retry-After whenever it cannot store a whole batch, never a 2xx for a
  * batch it did not store, and a client that retries must end with every
  * reading stored once and every item complete.
@@ -45,7 +45,7 @@ scenario("store: dynalite restart (API, harness client)", { timeoutMs: 120_000 }
   const taken = batches.flat();
 
   const first = await postBatch({ url, token, readings: batches[0]! });
-  checks.expect(first.status === 200, `first batch answered ${first.status ?? first.error}, expected 200`);
+  checks.expect(first.status === 200, `first batch returned ${first.status ?? first.error}, expected 200`);
 
   // Stop the store while a batch is being written, so a request meets the outage mid-write.
   const midWrite = postBatch({ url, token, readings: batches[1]! });
@@ -54,11 +54,11 @@ scenario("store: dynalite restart (API, harness client)", { timeoutMs: 120_000 }
   const midWriteResult = await midWrite;
 
   const duringOutage = await postBatch({ url, token, readings: batches[2]! });
-  checks.expect(duringOutage.status === 503, `a batch during the outage answered ${duringOutage.status ?? duringOutage.error}, expected 503`);
+  checks.expect(duringOutage.status === 503, `a batch during the outage returned ${duringOutage.status ?? duringOutage.error}, expected 503`);
   checks.expect(duringOutage.retryAfter !== null, "the 503 during the outage has no Retry-After");
   const single = await fetch(`${url}/`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(batches[3]![0]) });
   await single.text();
-  checks.expect(single.status === 503, `POST / during the outage answered ${single.status}, expected 503`);
+  checks.expect(single.status === 503, `POST / during the outage returned ${single.status}, expected 503`);
 
   await cloud.startStore();
   for (const [index, readings] of batches.entries()) {
@@ -66,7 +66,7 @@ scenario("store: dynalite restart (API, harness client)", { timeoutMs: 120_000 }
     const attempts = await deliverBatch({ url, token, readings });
     checks.expect(isDelivered(attempts), `batch ${index} was not accepted after the restart: ${JSON.stringify(attempts.at(-1))}`);
   }
-  checks.note(`the batch cut mid-write answered ${midWriteResult.status ?? midWriteResult.error}`);
+  checks.note(`the batch cut mid-write returned ${midWriteResult.status ?? midWriteResult.error}`);
   return await tally(checks, deviceId, taken);
 });
 
@@ -80,7 +80,7 @@ scenario("store: unprocessed items (API, harness client)", { timeoutMs: 120_000 
   // Items that stay unprocessed past the store's deadline must fail the request.
   cloud.setBatchWriteMode({ kind: "unprocessed", keep: 10 });
   const failed = await postBatch({ url, token, readings: persistent });
-  checks.expect(failed.status === 503, `a batch with items left unprocessed answered ${failed.status ?? failed.error}, expected 503`);
+  checks.expect(failed.status === 503, `a batch with items left unprocessed returned ${failed.status ?? failed.error}, expected 503`);
   checks.expect(failed.retryAfter !== null, "the 503 for unprocessed items has no Retry-After");
   const afterFailure = countDelivery(persistent, await cloud.readingsOf(deviceId, daysOf(persistent)));
   checks.note(`after the 503, ${afterFailure.stored} of ${persistent.length} readings were already stored; the retry stored the rest once`);
@@ -91,7 +91,7 @@ scenario("store: unprocessed items (API, harness client)", { timeoutMs: 120_000 
   await Bun.sleep(300);
   cloud.setBatchWriteMode({ kind: "normal" });
   const recovered = await pending;
-  checks.expect(recovered.status === 200, `a batch whose unprocessed items cleared answered ${recovered.status ?? recovered.error}, expected 200`);
+  checks.expect(recovered.status === 200, `a batch whose unprocessed items cleared returned ${recovered.status ?? recovered.error}, expected 200`);
   checks.expect(cloud.batchWriteCalls() - callsBefore > 4, "the store made no retry call for unprocessed items, so the fault was not met");
 
   const attempts = await deliverBatch({ url, token, readings: persistent });
