@@ -27,6 +27,8 @@ const child = Bun.spawn(["bun", "test", "./reliability", "--timeout", "600000", 
   stdout: "inherit",
   stderr: "inherit",
 });
+// Pass an interrupt on, so the test process can stop thermo and dynalite and detach its mounts.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 const testExitCode = await child.exited;
 
 const results = readResults(resultsFile);

@@ -15,6 +15,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sd
 import { ensureTable } from "../../dev/ensure-table.ts";
 import { LOCAL_TABLE, startStack, type Stack } from "../../dev/stack.ts";
 import { Logger, memorySink } from "../../lib/log.ts";
+import { killAtExit } from "./cleanup.ts";
 
 /** How BatchWriteItem behaves for the app. */
 export type BatchWriteMode =
@@ -100,6 +101,7 @@ interface StoreProcess {
 /** Starts dynalite in a child process on `port` (0 for a free one) and waits until it listens. */
 async function spawnStore(dataDir: string, port: number): Promise<StoreProcess> {
   const child = Bun.spawn(["bun", "run", join(import.meta.dir, "dynalite-child.ts"), dataDir, String(port)], { stdout: "pipe", stderr: "inherit" });
+  killAtExit(child);
   const reader = child.stdout.getReader();
   let text = "";
   const deadline = Date.now() + 15_000;

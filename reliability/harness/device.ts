@@ -15,6 +15,7 @@ import type { Subprocess } from "bun";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { killAtExit } from "./cleanup.ts";
 import type { TakenReading } from "./ledger.ts";
 
 export const REPO_ROOT = join(import.meta.dir, "..", "..");
@@ -214,6 +215,7 @@ export class DeviceProcess {
       // The token goes through the environment so it is not visible in the process list.
       env: { ...process.env, ...options.env, THERMO_INGEST_TOKEN: options.ingestToken, THERMO_LOG_LEVEL: "debug" },
     });
+    killAtExit(child);
     return new DeviceProcess(child, `http://127.0.0.1:${apiPort}`);
   }
 

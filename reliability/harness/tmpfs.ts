@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runAtExit } from "./cleanup.ts";
 
 export interface Tmpfs {
   path: string;
@@ -32,6 +33,7 @@ export function mountTmpfs(sizeKiB: number): Tmpfs {
     rmSync(path, { recursive: true, force: true });
     throw new Error(`mount -t tmpfs failed: ${mounted.output}`);
   }
+  const cancelExitUnmount = runAtExit(() => run(["umount", "-l", path]));
   return {
     path,
     remount: (mode) => {
@@ -39,6 +41,7 @@ export function mountTmpfs(sizeKiB: number): Tmpfs {
       if (!result.ok) throw new Error(`mount -o remount,${mode} ${path} failed: ${result.output}`);
     },
     unmount: () => {
+      cancelExitUnmount();
       run(["umount", "-l", path]);
       rmSync(path, { recursive: true, force: true });
     },
