@@ -147,7 +147,7 @@ export class ReadingStore {
   /** Moves the registry's latest reading forward (never back), then returns the device's desired state. */
   private async recordLatest(item: ReadingItem, nowMs: number): Promise<DesiredState | null> {
     if (Date.parse(item[SORT_KEY]) > nowMs + MAX_LATEST_CLOCK_SKEW_MS) {
-      this.logger.warn("reading_from_future", { device: item.device_id, time: item[SORT_KEY], server_time: new Date(nowMs).toISOString() });
+      this.logger.warn("reading_from_future", { device: item.device_id, reading_time: item[SORT_KEY], server_time: new Date(nowMs).toISOString() });
       return (await this.getDevice(item.device_id))?.desired ?? null;
     }
     const latest = toStoredReading(item as unknown as Record<string, unknown>);
