@@ -139,12 +139,22 @@ describe("ingest validation", () => {
   });
 
   test("body over server cap is 413", async () => {
-    // Bun.serve in the local stack rejects bodies over 2 MiB with an empty 413 before the app reads them.
+    // Bun.serve in the local stack rejects bodies over 6 MiB with an empty 413 before the app reads them.
+    const itemsBefore = await api.scanItems();
+
+    const response = await api.send("POST", "/readings", { token: api.tokens.ingest, body: "x".repeat(7 * 1024 * 1024) });
+
+    expect(response.status).toBe(413);
+    expect(await api.scanItems()).toEqual(itemsBefore);
+  });
+
+  test("3 MiB body gets JSON 413", async () => {
     const itemsBefore = await api.scanItems();
 
     const response = await api.send("POST", "/readings", { token: api.tokens.ingest, body: "x".repeat(3 * 1024 * 1024) });
 
     expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: string }).error).toBe("body_too_large");
     expect(await api.scanItems()).toEqual(itemsBefore);
   });
 
