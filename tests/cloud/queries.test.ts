@@ -178,6 +178,19 @@ describe("GET /devices/{device}/latest", () => {
     expect(body.reading.temperature).toBe(60);
   });
 
+  test("future reading in batch keeps current latest", async () => {
+    const nowIso = new Date().toISOString();
+    const dayAhead = new Date(Date.now() + 86_400_000).toISOString();
+    const batch = { readings: [wireReading({ device_id: "mixed-clock", record_date: nowIso, temperature: 61 }), wireReading({ device_id: "mixed-clock", record_date: dayAhead, temperature: 99 })] };
+
+    const stored = await api.ingest("/readings", batch);
+    const body = (await (await api.read("/devices/mixed-clock/latest")).json()) as { reading: { time: string; temperature: number } };
+
+    expect(stored.status).toBe(200);
+    expect(body.reading.time).toBe(nowIso);
+    expect(body.reading.temperature).toBe(61);
+  });
+
   test("unknown device is 404", async () => {
     const response = await api.read("/devices/nobody/latest");
 
