@@ -13,11 +13,21 @@ import { buildDeviceBinaries } from "./build/device-binary.ts";
 const TARGETS = ["lambda", "device"] as const;
 type Target = (typeof TARGETS)[number];
 
+const USAGE = `Usage: bun run build [lambda|device]
+
+Builds into dist/ (both targets when none is named):
+  lambda   dist/lambda/index.mjs, the Lambda handler for nodejs24.x
+  device   dist/thermo-linux-arm64 (the Pi) and dist/thermo-linux-x64`;
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   const wanted = argv.length === 0 ? [...TARGETS] : argv;
   for (const name of wanted) {
     if (!TARGETS.includes(name as Target)) {
-      console.error(`unknown build target "${name}": choose from ${TARGETS.join(", ")}`);
+      console.error(`unknown build target "${name}": choose from ${TARGETS.join(", ")}\n\n${USAGE}`);
       return 2;
     }
   }

@@ -8,7 +8,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { ConfigError } from "./cloud/errors.ts";
 import { ServeError } from "./cloud/serve-locally.ts";
+import { DataDirError, lockDataDir } from "./dev/data-lock.ts";
 import { DEV_USAGE, parseDevFlags, UsageError } from "./dev/flags.ts";
 import { startStack, type Stack } from "./dev/stack.ts";
 import { startSimulatedDevice, type SimulatedDevice } from "./device/dev-runner.ts";
@@ -30,8 +32,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const dataDir = flags.memory ? undefined : resolve(flags.dataDir);
+  let releaseDataDir = () => {};
   let stack: Stack;
   try {
+    if (dataDir !== undefined) releaseDataDir = lockDataDir(dataDir);
     stack = await startStack({
       port: flags.port,
       dataDir: dataDir === undefined ? undefined : resolve(dataDir, "dynamodb"),
@@ -46,9 +50,14 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    if (error instanceof ServeError) {
+    releaseDataDir();
+    if (error instanceof ServeError || error instanceof DataDirError) {
       console.error(`error: ${error.message}`);
       return 1;
+    }
+    if (error instanceof ConfigError) {
+      console.error(`error: invalid configuration:\n${error.problems.map((problem) => `  - ${problem}`).join("\n")}`);
+      return 2;
     }
     throw error;
   }
@@ -65,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     } catch (error) {
       console.error(`error: the simulated device failed to start: ${(error as Error).message}`);
       await stack.stop();
+      releaseDataDir();
       return 1;
     }
   }
@@ -85,9 +95,10 @@ Press Ctrl-C to stop.`);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  console.log("stopping: the device first (relay off), then the API and the store");
+  console.log(device === undefined ? "stopping: the API, then the store" : "stopping: the device first (relay off), then the API and the store");
   await device?.stop();
   await stack.stop();
+  releaseDataDir();
   return 0;
 }
 

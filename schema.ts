@@ -67,10 +67,14 @@ export interface ReadingSchemaOptions {
 /** Shows a received value in a message, shortened so a huge string cannot flood a response or a log. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "string") {
+    const quoted = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    // Invisible and control characters are shown as escapes so the message shows what was sent.
+    return quoted.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  }
   if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
   if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 type FieldResult<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -121,9 +125,14 @@ export function readingSchema(options: ReadingSchemaOptions) {
       const fail = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message, input: input[field as keyof typeof input] });
 
       let unit: Unit = options.defaultUnit;
+      // With an invalid unit the ranges of neither unit apply, so only the unit is reported.
+      let isUnitKnown = true;
       if (input.unit !== undefined) {
         if (input.unit === "F" || input.unit === "C") unit = input.unit;
-        else fail("unit", `unit must be "F" or "C", got ${describeValue(input.unit)}`);
+        else {
+          isUnitKnown = false;
+          fail("unit", `unit must be "F" or "C" (upper case), got ${describeValue(input.unit)}`);
+        }
       }
       const unitLabel = ` °${unit}`;
 
@@ -144,14 +153,14 @@ export function readingSchema(options: ReadingSchemaOptions) {
 
       const temperature = parseNumberish(input.temperature, "temperature", false);
       if (!temperature.ok) fail("temperature", temperature.message);
-      else {
+      else if (isUnitKnown) {
         const problem = checkRange(temperature.value, TEMPERATURE_RANGE[unit], "temperature", unitLabel);
         if (problem !== undefined) fail("temperature", problem);
       }
 
       const setpoint = parseNumberish(input.thermostat_value, "thermostat_value", true);
       if (!setpoint.ok) fail("thermostat_value", setpoint.message);
-      else {
+      else if (isUnitKnown) {
         const problem = checkRange(setpoint.value, SETPOINT_RANGE[unit], "thermostat_value", unitLabel);
         if (problem !== undefined) fail("thermostat_value", problem);
       }

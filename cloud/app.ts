@@ -74,6 +74,12 @@ export function createApp(deps: AppDeps, extraRoutes?: ExtraRoutes): Hono<AppEnv
       if (error.status >= 500) logger.error("request_failed", { code: error.code, error });
       return c.json(body, error.status, error.headers);
     }
+    if (error instanceof StoreUnavailableError && (error.cause as { name?: string } | undefined)?.name === "ResourceNotFoundException") {
+      // A missing table is a deployment mistake, not a passing fault, so it is not a 503.
+      logger.error("table_not_found", { table: error.table, operation: error.operation, hint: "check THERMO_TABLE and that the table exists in this region" });
+      const body: ErrorResponse = { error: "store_misconfigured", message: "the server's data store is misconfigured; its log names the problem" };
+      return c.json(body, 500);
+    }
     if (error instanceof StoreUnavailableError || error instanceof UnstoredReadingsError) {
       logger.error("store_unavailable", { error });
       const body: ErrorResponse = { error: "store_unavailable", message: "the data store is unavailable; nothing from this request can be relied on as stored, so retry later" };

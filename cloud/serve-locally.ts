@@ -2,6 +2,13 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "./context.ts";
 
+/**
+ * Bun.serve's own cap on request bodies, which it rejects with an empty 413.
+ * It sits above the app's largest limit (1 MiB) and at the 6 MB that a Lambda
+ * function URL accepts, so the app's JSON 413 covers the sizes a client meets on AWS.
+ */
+const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
+
 export interface LocalServer {
   url: string;
   port: number;
@@ -20,7 +27,7 @@ export class ServeError extends Error {
 export function startServer(app: Hono<AppEnv>, options: { port: number; hostname?: string }): LocalServer {
   const hostname = options.hostname ?? "127.0.0.1";
   try {
-    const server = Bun.serve({ port: options.port, hostname, fetch: app.fetch, maxRequestBodySize: 2 * 1024 * 1024 });
+    const server = Bun.serve({ port: options.port, hostname, fetch: app.fetch, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
     const port = server.port ?? options.port;
     return { url: `http://${hostname}:${port}`, port, stop: () => server.stop(true) };
   } catch (error) {
@@ -33,9 +40,15 @@ export function startServer(app: Hono<AppEnv>, options: { port: number; hostname
 
 /** Entry for `bun run lambda.ts [--port N]`: serves until interrupted. */
 export async function serveLocally(app: Hono<AppEnv>, argv: string[]): Promise<void> {
-  const { parsePort } = await import("../dev/flags.ts");
-  const portIndex = argv.indexOf("--port");
-  const port = portIndex === -1 ? 8787 : parsePort(argv[portIndex + 1]);
-  const server = startServer(app, { port });
-  console.log(`thermo API listening on ${server.url}`);
+  const { parsePort, UsageError } = await import("../dev/flags.ts");
+  try {
+    const portIndex = argv.indexOf("--port");
+    const port = portIndex === -1 ? 8787 : parsePort(argv[portIndex + 1]);
+    const server = startServer(app, { port });
+    console.log(`thermo API listening on ${server.url}`);
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof ServeError)) throw error;
+    console.error(`error: ${error.message}`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  }
 }

@@ -7,6 +7,8 @@ export const LOG_LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 10
 export type LogLevel = keyof typeof LOG_LEVELS;
 
 export type LogFields = Record<string, unknown>;
+
+const RESERVED_KEYS: ReadonlySet<string> = new Set(["time", "level", "logger", "event"]);
 export type LogSink = (line: string) => void;
 
 export interface LoggerOptions {
@@ -84,8 +86,11 @@ export class Logger {
 
   private write(level: LogLevel, event: string, fields: LogFields = {}): void {
     if (LOG_LEVELS[level] < this.minLevel) return;
-    const record: LogFields = { time: new Date().toISOString(), level, logger: this.name, event, ...this.context };
-    for (const [key, value] of Object.entries(fields)) record[key] = serialize(value);
+    const record: LogFields = { time: new Date().toISOString(), level, logger: this.name, event };
+    for (const [key, value] of [...Object.entries(this.context), ...Object.entries(fields)]) {
+      // A field may not replace the line's own time, level, logger or event, so it is renamed.
+      record[RESERVED_KEYS.has(key) ? `field_${key}` : key] = serialize(value);
+    }
     this.sink(JSON.stringify(record));
   }
 }

@@ -10,7 +10,9 @@ import { requireScope } from "../middleware/require-scope.ts";
 
 const desiredBody = z
   .object({
-    setpoint: z.number({ error: (issue) => `setpoint must be a whole number, got ${describeValue(issue.input)}` }).int({ error: "setpoint must be a whole number" }),
+    setpoint: z
+      .number({ error: (issue) => `setpoint must be a whole number, got ${describeValue(issue.input)}` })
+      .int({ error: (issue) => `setpoint must be a whole number, got ${describeValue(issue.input)}` }),
     unit: z.enum(UNITS, { error: (issue) => `unit must be "F" or "C", got ${describeValue(issue.input)}` }).optional(),
   }, { error: (issue) => `the body must be a JSON object {"setpoint": 68, "unit": "F"}, got ${describeValue(issue.input)}` });
 
@@ -27,7 +29,7 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.put("/devices/:device/desired", limit, admin, async (c) => {
     const device = c.req.param("device");
     if (!DEVICE_ID_PATTERN.test(device)) throw new ApiError({ status: 400, code: "invalid_device", message: `device ${describeValue(device)} is not a valid device id` });
-    const parsed = desiredBody.safeParse(await readJsonBody(c.req.raw));
+    const parsed = desiredBody.safeParse(await readJsonBody(c.req.raw, 'a JSON object such as {"setpoint": 68, "unit": "F"}'));
     if (!parsed.success) throw new ApiError({ status: 400, code: "invalid_desired", message: "the desired state is invalid; see problems", problems: describeIssues(parsed.error) });
 
     const unit = parsed.data.unit ?? deps.config.defaultUnit;

@@ -11,13 +11,20 @@ import type { AppDeps, AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { requireScope } from "../middleware/require-scope.ts";
 
-function limitBody(maxBytes: number) {
+function limitBody(maxBytes: number, hint: string) {
   return bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new ApiError({ status: 413, code: "body_too_large", message: `the body is larger than ${maxBytes} bytes; send fewer readings per request` });
+      throw new ApiError({ status: 413, code: "body_too_large", message: `the body is larger than ${maxBytes} bytes; ${hint}` });
     },
   });
+}
+
+const SINGLE_EXPECTED = "one reading as a JSON object";
+const BATCH_EXPECTED = 'a JSON object {"readings": [...]} with 1 to 500 readings';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function registerIngestRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
@@ -33,19 +40,28 @@ export function registerIngestRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return { stored: result.stored, duplicates: result.duplicates, desired };
   };
 
-  const ingestOne = async (request: Request) => {
-    const parsed = single.safeParse(await readJsonBody(request));
+  const ingestOne = async (request: Request, batchPath: string) => {
+    const body = await readJsonBody(request, SINGLE_EXPECTED);
+    if (isObject(body) && Array.isArray(body.readings)) {
+      throw new ApiError({ status: 400, code: "invalid_reading", message: `this endpoint takes one reading; send a {"readings": [...]} batch to POST ${batchPath}` });
+    }
+    const parsed = single.safeParse(body);
     if (!parsed.success) {
       throw new ApiError({ status: 400, code: "invalid_reading", message: "the reading is invalid; see problems for each field", problems: describeIssues(parsed.error) });
     }
     return store([parsed.data]);
   };
 
-  const ingestBatch = async (request: Request) => {
-    const parsed = batch.safeParse(await readJsonBody(request));
+  const ingestBatch = async (request: Request, singlePath: string) => {
+    const body = await readJsonBody(request, BATCH_EXPECTED);
+    if (isObject(body) && body.readings === undefined && body.record_date !== undefined) {
+      throw new ApiError({ status: 400, code: "invalid_readings", message: `this endpoint takes a {"readings": [...]} batch; wrap the reading in one, or send it alone to POST ${singlePath}` });
+    }
+    const parsed = batch.safeParse(body);
     if (!parsed.success) {
       const problems = describeIssues(parsed.error);
-      throw new ApiError({ status: 400, code: "invalid_readings", message: `the batch is invalid (${problems.length} problems) and nothing was stored; see problems`, problems });
+      const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+      throw new ApiError({ status: 400, code: "invalid_readings", message: `the batch is invalid (${count}) and nothing was stored; see problems`, problems });
     }
     const readings = parsed.data.readings;
     const devices = new Set(readings.map((reading) => reading.deviceId));
@@ -56,7 +72,15 @@ export function registerIngestRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   };
 
   for (const prefix of ["", "/ingest/:token"]) {
-    app.post(prefix === "" ? "/" : prefix, limitBody(MAX_SINGLE_BODY_BYTES), requireScope(deps.config, "ingest"), async (c) => c.json(await ingestOne(c.req.raw)));
-    app.post(`${prefix}/readings`, limitBody(MAX_BATCH_BODY_BYTES), requireScope(deps.config, "ingest"), async (c) => c.json(await ingestBatch(c.req.raw)));
+    const singlePath = prefix === "" ? "/" : "/ingest/<token>";
+    const batchPath = prefix === "" ? "/readings" : "/ingest/<token>/readings";
+    const singleTooLarge = `one reading is far smaller, so send batches to POST ${batchPath}`;
+    const batchTooLarge = "send fewer readings per request";
+    app.post(prefix === "" ? "/" : prefix, limitBody(MAX_SINGLE_BODY_BYTES, singleTooLarge), requireScope(deps.config, "ingest"), async (c) =>
+      c.json(await ingestOne(c.req.raw, batchPath)),
+    );
+    app.post(`${prefix}/readings`, limitBody(MAX_BATCH_BODY_BYTES, batchTooLarge), requireScope(deps.config, "ingest"), async (c) =>
+      c.json(await ingestBatch(c.req.raw, singlePath)),
+    );
   }
 }

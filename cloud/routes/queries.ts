@@ -33,18 +33,35 @@ function parseDay(raw: string): string {
   return raw;
 }
 
-/** Cursors are the last sort key, base64url-encoded so clients treat them as opaque. */
-export function encodeCursor(sortKey: string): string {
-  return Buffer.from(sortKey, "utf8").toString("base64url");
+/**
+ * Encodes a cursor: the device, the day and the last sort key returned,
+ * base64url-encoded so clients treat it as opaque. Naming the device and day
+ * lets the API reject a cursor from another query instead of paging wrongly.
+ */
+export function encodeCursor(deviceId: string, day: string, sortKey: string): string {
+  return Buffer.from(`${deviceId}/${day}/${sortKey}`, "utf8").toString("base64url");
 }
 
-function decodeCursor(raw: string | undefined): string | undefined {
+const MAX_CURSOR_LENGTH = 200;
+
+function decodeCursor(raw: string | undefined, deviceId: string, day: string): string | undefined {
   if (raw === undefined) return undefined;
-  const sortKey = raw.length <= 64 ? Buffer.from(raw, "base64url").toString("utf8") : "";
+  const decoded = raw.length <= MAX_CURSOR_LENGTH ? Buffer.from(raw, "base64url").toString("utf8") : "";
+  const [cursorDevice, cursorDay, sortKey = ""] = decoded.split("/");
   if (!SORT_KEY_PATTERN.test(sortKey)) {
     throw badRequest("invalid_cursor", `cursor ${describeValue(raw)} is not one this API returned; pass next_cursor from the previous page unchanged`);
   }
+  if (cursorDevice !== deviceId || cursorDay !== day) {
+    throw badRequest("invalid_cursor", `cursor ${describeValue(raw)} belongs to device ${describeValue(cursorDevice)} on ${describeValue(cursorDay)}, not to ${deviceId} on ${day}; start this query without a cursor`);
+  }
   return sortKey;
+}
+
+/** Returns the only value of query parameter `name`, rejecting repeats such as `?limit=1&limit=2`. */
+function singleQuery(c: AppContext, name: string): string | undefined {
+  const values = c.req.queries(name) ?? [];
+  if (values.length > 1) throw badRequest("invalid_query", `query parameter ${name} is given ${values.length} times; give it once`);
+  return values[0];
 }
 
 function parseLimit(raw: string | undefined): number {
@@ -154,12 +171,12 @@ export function registerQueryRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get("/devices/:device/days/:day", read, async (c) => {
     const device = parseDevice(c.req.param("device"));
     const day = parseDay(c.req.param("day"));
-    const format = c.req.query("format") ?? "json";
+    const format = singleQuery(c, "format") ?? "json";
     if (format !== "json" && format !== "csv") throw badRequest("invalid_format", `format ${describeValue(format)} must be "json" or "csv"`);
     if (format === "csv") return sendCsv(c, deps, device, day);
 
-    const afterKey = decodeCursor(c.req.query("cursor"));
-    const limit = parseLimit(c.req.query("limit"));
+    const afterKey = decodeCursor(singleQuery(c, "cursor"), device, day);
+    const limit = parseLimit(singleQuery(c, "limit"));
     const page = await readDayPageWithSummary(deps, device, day, afterKey, limit);
     const body: DayResponse = {
       device_id: device,
@@ -167,7 +184,7 @@ export function registerQueryRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       time_zone: deps.config.timeZone,
       readings: page.readings,
       summary: page.summary,
-      next_cursor: page.nextKey === undefined ? null : encodeCursor(page.nextKey),
+      next_cursor: page.nextKey === undefined ? null : encodeCursor(device, day, page.nextKey),
     };
     return c.json(body);
   });

@@ -9,6 +9,7 @@ import type { DesiredState, Reading, StoredReading } from "../../schema.ts";
 import { backoffDelayMs, sleep as realSleep } from "../../lib/retry.ts";
 import type { Logger } from "../../lib/log.ts";
 import { StoreUnavailableError, UnstoredReadingsError } from "../errors.ts";
+import { formatUtcKey } from "../../time/rfc3339.ts";
 import { toItem, toStoredReading, type ReadingItem } from "./reading-item.ts";
 import { dayPartition, PARTITION_KEY, REGISTRY_PARTITION, SORT_KEY } from "./table.ts";
 
@@ -98,13 +99,23 @@ export class ReadingStore {
     const items = [...byKey.values()];
     await this.batchWrite(items);
 
-    const newestByDevice = new Map<string, ReadingItem>();
+    // The newest reading that is not from the future moves the registry; one from a fast
+    // device clock would hide every real reading after it.
+    const latestAllowed = formatUtcKey(nowMs + MAX_LATEST_CLOCK_SKEW_MS);
+    const newestByDevice = new Map<string, ReadingItem | undefined>();
     for (const item of items) {
+      if (item[SORT_KEY] > latestAllowed) {
+        this.logger.warn("reading_from_future", { device: item.device_id, reading_time: item[SORT_KEY], server_time: new Date(nowMs).toISOString() });
+        if (!newestByDevice.has(item.device_id)) newestByDevice.set(item.device_id, undefined);
+        continue;
+      }
       const current = newestByDevice.get(item.device_id);
       if (current === undefined || current[SORT_KEY] < item[SORT_KEY]) newestByDevice.set(item.device_id, item);
     }
     const desired = new Map<string, DesiredState | null>();
-    for (const [deviceId, item] of newestByDevice) desired.set(deviceId, await this.recordLatest(item, nowMs));
+    for (const [deviceId, item] of newestByDevice) {
+      desired.set(deviceId, item === undefined ? ((await this.getDevice(deviceId))?.desired ?? null) : await this.recordLatest(item, nowMs));
+    }
     return { stored: items.length, duplicates: readings.length - items.length, desired };
   }
 
@@ -146,10 +157,6 @@ export class ReadingStore {
 
   /** Moves the registry's latest reading forward (never back), then returns the device's desired state. */
   private async recordLatest(item: ReadingItem, nowMs: number): Promise<DesiredState | null> {
-    if (Date.parse(item[SORT_KEY]) > nowMs + MAX_LATEST_CLOCK_SKEW_MS) {
-      this.logger.warn("reading_from_future", { device: item.device_id, time: item[SORT_KEY], server_time: new Date(nowMs).toISOString() });
-      return (await this.getDevice(item.device_id))?.desired ?? null;
-    }
     const latest = toStoredReading(item as unknown as Record<string, unknown>);
     try {
       const output = await this.client.send(

@@ -5,22 +5,25 @@
  * So a late response never overwrites the view the person requested last.
  */
 import { isValidTimeZone, dayBounds } from "../../time/zone.ts";
-import type { DevicesResponse, LatestResponse } from "../../schema.ts";
+import type { LatestResponse } from "../../schema.ts";
+import { renderAddressNotice } from "./address-notice.ts";
 import { ApiClient, type WholeDay } from "./api.ts";
 import { buildChartColumns } from "./chart-data.ts";
 import { drawDayChart, type DayChart } from "./chart.ts";
 import { mapWithConcurrency } from "./concurrency.ts";
-import { describeCoverage } from "./coverage.ts";
+import { describeCoverage, describeEmptyView } from "./coverage.ts";
 import { downloadDaysCsv } from "./csv-download.ts";
 import { addDays, daysEndingOn, MAX_RANGE_DAYS, todayIn } from "./days.ts";
+import { chooseDevice, deviceLabel, type Device } from "./devices.ts";
 import { element } from "./dom.ts";
 import { ApiError, NetworkError, ResponseShapeError, UnauthorizedError } from "./errors.ts";
+import { countOf } from "./plural.ts";
 import { ReadingsTable, type ReadingsTableElements } from "./readings-table.ts";
 import { combineSummaries } from "./range-summary.ts";
 import { SettingsDialog, type SettingsDialogElements } from "./settings-dialog.ts";
 import { loadLastDevice, loadSettings, saveLastDevice, type Settings } from "./settings.ts";
 import { renderLastSeen, renderSummary } from "./summary-view.ts";
-import { formatViewHash, parseViewHash, type ViewState } from "./url-state.ts";
+import { formatViewHash, parseViewHash, type IgnoredPart, type ViewState } from "./url-state.ts";
 
 /** Days fetched at once for a range; each day's pages are fetched one after another. */
 const DAY_FETCH_CONCURRENCY = 3;
@@ -43,11 +46,11 @@ export interface DashboardElements {
   chartNote: HTMLElement;
   chartReadout: HTMLElement;
   downloadCsv: HTMLButtonElement;
+  /** Polite live region naming the parts of the URL fragment that were ignored. */
+  addressNotice: HTMLElement;
   table: ReadingsTableElements;
   settings: SettingsDialogElements;
 }
-
-type Device = DevicesResponse["devices"][number];
 
 export class DashboardController {
   readonly #elements: DashboardElements;
@@ -58,6 +61,8 @@ export class DashboardController {
   #zone: string | null = null;
   #devices: Device[] = [];
   #state: ViewState = { device: null, day: null, days: 1 };
+  /** Parts of the fragment ignored since the last load, which the next load names in the address notice. */
+  #ignored: IgnoredPart[] = [];
   #load: AbortController | null = null;
   #chart: DayChart | null = null;
   /** The device and days on screen, which the CSV download fetches. */
@@ -76,7 +81,7 @@ export class DashboardController {
   /** Wires the controls and starts loading, or prompts for the token first. */
   start(): void {
     this.#wireControls();
-    this.#state = parseViewHash(location.hash);
+    this.#readHash();
     this.#settings = loadSettings(localStorage);
     if (this.#settings.token === "") {
       this.#setView("token");
@@ -110,8 +115,10 @@ export class DashboardController {
     });
     downloadCsv.addEventListener("click", () => void this.#download());
     window.addEventListener("hashchange", () => {
-      this.#state = parseViewHash(location.hash);
-      if (this.#devices.length > 0) void this.#loadView();
+      this.#readHash();
+      if (this.#devices.length === 0) return;
+      this.#resolveDevice();
+      void this.#loadView();
     });
   }
 
@@ -121,10 +128,26 @@ export class DashboardController {
     this.#navigate({ ...this.#state, day: addDays(current, count) });
   }
 
+  /** Reads the state from the URL fragment, and clears the notice about an earlier fragment. */
+  #readHash(): void {
+    const { state, ignored } = parseViewHash(location.hash);
+    this.#state = state;
+    this.#ignored = ignored;
+    this.#elements.addressNotice.replaceChildren();
+  }
+
+  /** Sets the state's device to a listed one, and records a requested device that is not listed. */
+  #resolveDevice(): void {
+    const { deviceId, ignored } = chooseDevice(this.#devices, this.#state.device, loadLastDevice(localStorage));
+    this.#state = { ...this.#state, device: deviceId };
+    if (ignored !== null) this.#ignored = [ignored, ...this.#ignored];
+  }
+
   /** Puts the state into the URL fragment, which triggers the load through `hashchange`. */
   #navigate(state: ViewState): void {
     const hash = formatViewHash(state);
     this.#state = state;
+    this.#elements.addressNotice.replaceChildren();
     if (hash === location.hash || (hash === "" && location.hash === "")) void this.#loadView();
     else location.hash = hash;
   }
@@ -167,8 +190,8 @@ export class DashboardController {
         this.#endLoad(signal, "empty");
         return;
       }
-      const device = this.#chooseDevice(devices);
-      this.#state = { ...this.#state, device };
+      this.#resolveDevice();
+      const device = this.#state.device as string;
       if (this.#zone === null) this.#zone = await this.#discoverZone(this.#client, device, signal);
       await this.#loadView(); // starts a new load, which retires this one's signal
     } catch (error) {
@@ -178,20 +201,12 @@ export class DashboardController {
 
   #fillDevices(devices: readonly Device[]): void {
     const options = devices.map((device) => {
-      const option = element("option", device.device_id);
+      const option = element("option", deviceLabel(device));
       option.value = device.device_id;
       return option;
     });
     this.#elements.device.replaceChildren(...options);
     this.#elements.device.disabled = devices.length === 0;
-  }
-
-  #chooseDevice(devices: readonly Device[]): string {
-    const known = new Set(devices.map((device) => device.device_id));
-    for (const candidate of [this.#state.device, loadLastDevice(localStorage)]) {
-      if (candidate !== null && known.has(candidate)) return candidate;
-    }
-    return (devices[0] as Device).device_id;
   }
 
   /** Finds the server's time zone: from `/health` when it reports one, else from a one-reading day request. */
@@ -217,12 +232,19 @@ export class DashboardController {
     const lastDay = this.#state.day ?? today;
     const days = daysEndingOn(lastDay, this.#state.days);
     this.#syncControls(device, lastDay, today);
+    this.#showViewInAddress();
+    if (this.#ignored.length > 0) {
+      renderAddressNotice(this.#elements.addressNotice, this.#ignored, { device, today });
+      this.#ignored = [];
+    }
     this.#setStatus(`Loading ${describeDays(days)} for ${device}…`);
     this.#elements.chartNote.textContent = "Loading…";
 
     const loadStartMs = performance.now();
     try {
-      const latestRequest = client.latest(device, signal);
+      // A device listed without last_seen has no readings, so asking for its latest would only return 404.
+      const hasReadings = this.#devices.find((candidate) => candidate.device_id === device)?.last_seen !== null;
+      const latestRequest = hasReadings ? client.latest(device, signal) : Promise.resolve(null);
       latestRequest.catch(() => undefined); // awaited below; avoids an unhandled rejection while days load
       let readingsSoFar = 0;
       const results = await mapWithConcurrency(days, DAY_FETCH_CONCURRENCY, async (day) => {
@@ -232,7 +254,7 @@ export class DashboardController {
           onPage: (count) => {
             readingsSoFar += count - dayReadings;
             dayReadings = count;
-            this.#setStatus(`Loading ${describeDays(days)} for ${device}: ${readingsSoFar.toLocaleString("en-US")} readings so far…`);
+            this.#setStatus(`Loading ${describeDays(days)} for ${device}: ${countOf(readingsSoFar, "reading")} so far…`);
           },
         });
         return result;
@@ -247,6 +269,17 @@ export class DashboardController {
     } catch (error) {
       this.#fail(error, signal);
     }
+  }
+
+  /**
+   * Rewrites the fragment to the state about to be shown, so the address
+   * bar never keeps a part the page ignored. replaceState adds no history
+   * entry and fires no `hashchange`.
+   */
+  #showViewInAddress(): void {
+    const hash = formatViewHash(this.#state);
+    if (hash === location.hash) return;
+    history.replaceState(history.state, "", `${location.pathname}${location.search}${hash}`);
   }
 
   #syncControls(device: string, lastDay: string, today: string): void {
@@ -276,7 +309,9 @@ export class DashboardController {
     chartElement.dataset.gaps = String(columns.gapCount);
     chartElement.dataset.heaterSpans = String(columns.heaterSpansSec.length);
     if (readings.length === 0) {
-      chartElement.replaceChildren(element("p", `No readings for ${device} on ${describeDays(days)}. Pick another day or device.`, "chart-empty"));
+      const hasReadings = this.#devices.find((candidate) => candidate.device_id === device)?.last_seen !== null;
+      const message = describeEmptyView({ deviceId: device, daysText: describeDays(days), lastDay: days.at(-1) as string, hasReadings, zone, nowMs: Date.now() });
+      chartElement.replaceChildren(element("p", message, "chart-empty"));
       this.#elements.chartNote.textContent = "";
     } else {
       this.#chart = drawDayChart({ container: chartElement, readout: this.#elements.chartReadout, columns, zone, rangeStartMs: startMs, rangeEndMs: endMs });
@@ -288,11 +323,11 @@ export class DashboardController {
       this.#elements.chartNote.textContent = [`Times in ${zone}.`, ...notes].join(" ");
     }
 
-    this.#table.setReadings(readings, zone, `${readings.length.toLocaleString("en-US")} readings of ${device}, ${describeDays(days)}, times in ${zone}`);
+    this.#table.setReadings(readings, zone, `${countOf(readings.length, "reading")} of ${device}, ${describeDays(days)}, times in ${zone}`, days.length === 1);
     this.#downloadTarget = { device, days };
     this.#elements.downloadCsv.disabled = false;
     const pages = results.reduce((sum, result) => sum + result.pageCount, 0);
-    this.#setStatus(`Showing ${readings.length.toLocaleString("en-US")} readings of ${device} for ${describeDays(days)} (${pages} ${pages === 1 ? "page" : "pages"} from the API).`);
+    this.#setStatus(`Showing ${countOf(readings.length, "reading")} of ${device} for ${describeDays(days)} (${countOf(pages, "page")} from the API).`);
   }
 
   async #download(): Promise<void> {
@@ -303,7 +338,7 @@ export class DashboardController {
     this.#setStatus(`Preparing the CSV of ${describeDays(target.days)}…`);
     try {
       const rows = await downloadDaysCsv(this.#client, target.device, target.days);
-      this.#setStatus(`Downloaded the CSV of ${describeDays(target.days)} (${rows.toLocaleString("en-US")} rows).`);
+      this.#setStatus(`Downloaded the CSV of ${describeDays(target.days)} (${countOf(rows, "row")}).`);
     } catch (error) {
       // A failed download leaves the chart in place; only a rejected token replaces the view.
       if (error instanceof UnauthorizedError) this.#fail(error, new AbortController().signal);

@@ -24,7 +24,11 @@ const controller = new DashboardController({
   chartNote: byId("chart-note", HTMLElement),
   chartReadout: byId("chart-readout", HTMLElement),
   downloadCsv: byId("download-csv", HTMLButtonElement),
+  addressNotice: byId("address-notice", HTMLElement),
   table: {
+    table: byId("readings", HTMLTableElement),
+    scroller: byId("table-scroll", HTMLElement),
+    scrollHint: byId("table-scroll-hint", HTMLElement),
     body: byId("readings-body", HTMLTableSectionElement),
     caption: byId("readings-caption", HTMLElement),
     previous: byId("rows-previous", HTMLButtonElement),

@@ -1,5 +1,6 @@
 /** Renders the summary panel: the day's statistics from the API, last seen, and the stale-device warning. */
 import type { DaySummary, LatestResponse } from "../../schema.ts";
+import { FUTURE_TOLERANCE_MS } from "./coverage.ts";
 import { element } from "./dom.ts";
 import { formatAge, formatExactTime } from "./time-format.ts";
 
@@ -52,7 +53,9 @@ export function renderLastSeen(options: { line: HTMLElement; warning: HTMLElemen
     return;
   }
   const readingMs = Date.parse(latest.reading.time);
-  line.textContent = `Last seen: ${formatExactTime(readingMs, zone)} (${formatAge(latest.age_s)} ago), ${latest.reading.temperature} °${latest.reading.unit}, heater ${latest.reading.thermostat_on ? "on" : "off"}`;
+  // The server clamps age_s at 0, so a reading from the future shows only in the browser's clock.
+  const age = readingMs > Date.now() + FUTURE_TOLERANCE_MS ? "dated later than now: the device's clock is wrong" : `${formatAge(latest.age_s)} ago`;
+  line.textContent = `Last seen: ${formatExactTime(readingMs, zone)} (${age}), ${latest.reading.temperature} °${latest.reading.unit}, heater ${latest.reading.thermostat_on ? "on" : "off"}`;
   const isStale = latest.age_s > STALE_AFTER_S;
   warning.hidden = !isStale;
   warning.textContent = isStale

@@ -40,12 +40,33 @@ export function formatMonthDay(instantMs: number, zone: string): string {
   return formatter.format(new Date(instantMs));
 }
 
+/** The pieces of an exact local time, so a narrow table can hide some of them. */
+export interface ExactTimeParts {
+  /** `2026-03-08` */
+  date: string;
+  /** `01:59:59` */
+  clock: string;
+  /** `.123` */
+  milliseconds: string;
+  /** The zone's short name, such as `CST`. */
+  zone: string;
+}
+
+/** Splits an instant into its local date, clock, milliseconds and zone name. */
+export function exactTimeParts(instantMs: number, zone: string): ExactTimeParts {
+  const wall = wallTimeAt(instantMs, zone);
+  return {
+    date: `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`,
+    clock: `${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}`,
+    milliseconds: `.${pad(wall.millisecond, 3)}`,
+    zone: zoneAbbreviation(instantMs, zone),
+  };
+}
+
 /** Formats the exact local time with milliseconds and the zone's short name: `2026-03-08 01:59:59.123 CST`. */
 export function formatExactTime(instantMs: number, zone: string): string {
-  const wall = wallTimeAt(instantMs, zone);
-  const date = `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`;
-  const time = `${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}.${pad(wall.millisecond, 3)}`;
-  return `${date} ${time} ${zoneAbbreviation(instantMs, zone)}`;
+  const parts = exactTimeParts(instantMs, zone);
+  return `${parts.date} ${parts.clock}${parts.milliseconds} ${parts.zone}`;
 }
 
 /** Formats a duration in seconds as the largest fitting unit: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */

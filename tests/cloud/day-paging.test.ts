@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
-import { MAX_PAGE_LIMIT } from "../../cloud/routes/queries.ts";
+import { encodeCursor, MAX_PAGE_LIMIT } from "../../cloud/routes/queries.ts";
 import type { Reading } from "../../schema.ts";
 import { startTestStack } from "../helpers/stack-fixture.ts";
 
@@ -76,7 +76,7 @@ describe("day of 1-second readings", () => {
   }, PAGING_TIMEOUT_MS);
 
   test("last page by limit", async () => {
-    const cursor = Buffer.from("2026-03-10T23:59:57.000Z").toString("base64url");
+    const cursor = encodeCursor("fast", "2026-03-10", "2026-03-10T23:59:57.000Z");
 
     const body = (await (await api.read(`/devices/fast/days/2026-03-10?limit=2&cursor=${cursor}`)).json()) as DayBody;
 

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseDevFlags, parsePort, UsageError } from "../../dev/flags.ts";
 import { runDev, startDev } from "../helpers/dev-process.ts";
 import { wireReading } from "../helpers/wire-reading.ts";
@@ -134,5 +134,41 @@ describe("dev command", () => {
     } finally {
       expect((await second.interrupt()).exitCode).toBe(0);
     }
+  }, PROCESS_TIMEOUT_MS);
+  test("data dir in use is one-line error", async () => {
+    const lockedDir = join(dataDir, "locked");
+    const first = await startDev(["--data", lockedDir, "--no-device", "--port", "0"]);
+    try {
+      const second = await runDev(["--data", lockedDir, "--no-device", "--port", "0"]);
+
+      expect(second.exitCode).toBe(1);
+      expect(second.stderr.trim()).toBe(`error: --data ${lockedDir} is in use by another bun run dev (pid ${first.child.pid}); stop it, or pass another --data folder or --memory`);
+    } finally {
+      expect((await first.interrupt()).exitCode).toBe(0);
+    }
+  }, PROCESS_TIMEOUT_MS);
+
+  test("data dir that is a file is one-line error", async () => {
+    const file = join(dataDir, "a-file");
+    await Bun.write(file, "not a folder");
+
+    const result = await runDev(["--data", file, "--no-device", "--port", "0"]);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe(`error: --data ${file} is not a folder; pass a folder path`);
+  }, PROCESS_TIMEOUT_MS);
+
+  test("bad app settings listed without stack", async () => {
+    const child = Bun.spawn(["bun", "run", resolve(import.meta.dir, "../../dev.ts"), "--memory", "--no-device", "--port", "0"], {
+      env: { ...process.env, THERMO_TIMEZONE: "Mars/Base", THERMO_DEFAULT_UNIT: "K" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stderr, exitCode] = await Promise.all([new Response(child.stderr).text(), child.exited]);
+
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain('THERMO_TIMEZONE "Mars/Base" is not an IANA time zone');
+    expect(stderr).toContain('THERMO_DEFAULT_UNIT must be "F" or "C", got "K"');
+    expect(stderr).not.toContain("    at ");
   }, PROCESS_TIMEOUT_MS);
 });

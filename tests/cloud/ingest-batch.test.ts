@@ -1,4 +1,5 @@
 /** `POST /readings`: batch sizes, chunking, deduplication, idempotence and unprocessed items. */
+import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../cloud/app.ts";
 import { ReadingStore } from "../../cloud/store/readings-store.ts";
@@ -171,5 +172,18 @@ describe("POST /readings", () => {
     expect(((await response.json()) as { error: string }).error).toBe("store_unavailable");
     const failure = api.logRecords().find((record) => record.event === "store_unavailable");
     expect(JSON.stringify(failure)).toContain("DynamoDB Query on table thermo failed");
+  });
+  test("missing table is 500 misconfigured", async () => {
+    const api = await freshStack();
+    await api.documentClient.send(new DeleteTableCommand({ TableName: api.config.tableName }));
+
+    const response = await api.ingest("/readings", { readings: wireReadings(2, { startMs: DAY_START_MS }) });
+
+    expect(response.status).toBe(500);
+    expect(response.headers.get("retry-after")).toBeNull();
+    expect(((await response.json()) as { error: string }).error).toBe("store_misconfigured");
+    const failure = api.logRecords().find((record) => record.event === "table_not_found");
+    expect(failure?.level).toBe("error");
+    expect(failure?.table).toBe("thermo");
   });
 });

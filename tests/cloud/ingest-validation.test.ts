@@ -14,8 +14,11 @@ interface BadRequest {
   name: string;
   path: "/" | "/readings";
   body: string | Uint8Array<ArrayBuffer>;
-  status: 400 | 413;
+  status: 400 | 413 | 415;
   code: string;
+  /** Text the message must contain, where the message gives a hint. */
+  message?: string;
+  headers?: Record<string, string>;
   /** Fields the response must name, in any order. Omitted when the body is not a set of fields. */
   fields?: string[];
 }
@@ -61,6 +64,12 @@ const CASES: BadRequest[] = [
   { name: "humidity 101", path: "/", body: reading({ humidity: 101 }), status: 400, code: "invalid_reading", fields: ["humidity"] },
   { name: "humidity negative", path: "/", body: reading({ humidity: -0.5 }), status: 400, code: "invalid_reading", fields: ["humidity"] },
   { name: "unit lower case", path: "/", body: reading({ unit: "f" }), status: 400, code: "invalid_reading", fields: ["unit"] },
+  { name: "unit c alone reported", path: "/", body: reading({ unit: "c", temperature: 20, thermostat_value: 20 }), status: 400, code: "invalid_reading", fields: ["unit"], message: "the reading is invalid" },
+  { name: "batch sent to single endpoint", path: "/", body: text({ readings: good }), status: 400, code: "invalid_reading", message: 'send a {"readings": [...]} batch to POST /readings' },
+  { name: "reading sent to batch endpoint", path: "/readings", body: text(good[0]), status: 400, code: "invalid_readings", message: "send it alone to POST /" },
+  { name: "gzip-encoded body", path: "/", body: reading({}), status: 415, code: "unsupported_encoding", headers: { "content-encoding": "gzip" }, message: "send the body uncompressed" },
+  { name: "invisible device id character shown", path: "/", body: reading({ device_id: "shop\u200b" }), status: 400, code: "invalid_reading", fields: ["device_id"] },
+  { name: "single batch problem counted once", path: "/readings", body: text({ readings: [{ ...good[0], temperature: "hot" }] }), status: 400, code: "invalid_readings", fields: ["readings[0].temperature"], message: "(1 problem)" },
   { name: "device id upper case", path: "/", body: reading({ device_id: "Shop" }), status: 400, code: "invalid_reading", fields: ["device_id"] },
   { name: "device id 65 characters", path: "/", body: reading({ device_id: "a".repeat(65) }), status: 400, code: "invalid_reading", fields: ["device_id"] },
   { name: "device id registry prefix", path: "/", body: reading({ device_id: "_devices" }), status: 400, code: "invalid_reading", fields: ["device_id"] },
@@ -104,13 +113,14 @@ describe("ingest validation", () => {
   test.each(CASES.map((badRequest) => [badRequest.name, badRequest] as const))("%s rejected", async (_name, badRequest) => {
     const itemsBefore = await api.scanItems();
 
-    const response = await api.send("POST", badRequest.path, { token: api.tokens.ingest, body: badRequest.body });
+    const response = await api.send("POST", badRequest.path, { token: api.tokens.ingest, body: badRequest.body, headers: badRequest.headers ?? {} });
 
     expect(response.status).toBe(badRequest.status);
     expect(response.headers.get("content-type")).toStartWith("application/json");
     const body = (await response.json()) as { error: string; message: string; problems?: { field: string; message: string }[] };
     expect(body.error).toBe(badRequest.code);
     expect(body.message.length).toBeGreaterThan(0);
+    if (badRequest.message !== undefined) expect(body.message).toContain(badRequest.message);
     expect(body).not.toHaveProperty("stored");
     if (badRequest.fields !== undefined) {
       expect((body.problems ?? []).map((problem) => problem.field).sort()).toEqual([...badRequest.fields].sort());
@@ -139,12 +149,22 @@ describe("ingest validation", () => {
   });
 
   test("body over server cap is 413", async () => {
-    // Bun.serve in the local stack rejects bodies over 2 MiB with an empty 413 before the app reads them.
+    // Bun.serve in the local stack rejects bodies over 6 MiB with an empty 413 before the app reads them.
+    const itemsBefore = await api.scanItems();
+
+    const response = await api.send("POST", "/readings", { token: api.tokens.ingest, body: "x".repeat(7 * 1024 * 1024) });
+
+    expect(response.status).toBe(413);
+    expect(await api.scanItems()).toEqual(itemsBefore);
+  });
+
+  test("3 MiB body gets JSON 413", async () => {
     const itemsBefore = await api.scanItems();
 
     const response = await api.send("POST", "/readings", { token: api.tokens.ingest, body: "x".repeat(3 * 1024 * 1024) });
 
     expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: string }).error).toBe("body_too_large");
     expect(await api.scanItems()).toEqual(itemsBefore);
   });
 

@@ -21,6 +21,22 @@ describe("Logger", () => {
     expect(Number.isNaN(Date.parse(String(record.time)))).toBe(false);
   });
 
+  test("fields cannot replace line keys", () => {
+    const memory = memorySink();
+    const logger = new Logger("store", { sink: memory.sink, context: { level: "context" } });
+
+    logger.warn("reading_from_future", { time: "9999-12-31T23:59:59.000Z", event: "other", logger: "x" });
+
+    const record = memory.records()[0] as Record<string, unknown>;
+    expect(record.level).toBe("warn");
+    expect(record.logger).toBe("store");
+    expect(record.event).toBe("reading_from_future");
+    expect(record.time).not.toBe("9999-12-31T23:59:59.000Z");
+    expect(record.field_time).toBe("9999-12-31T23:59:59.000Z");
+    expect(record.field_event).toBe("other");
+    expect(record.field_level).toBe("context");
+  });
+
   test.each([
     ["debug", ["debug", "info", "warn", "error"]],
     ["info", ["info", "warn", "error"]],

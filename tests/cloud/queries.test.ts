@@ -1,5 +1,6 @@
 /** Read endpoints: a day with its summary, latest, the device list, and bad parameters. */
 import { afterAll, describe, expect, test } from "bun:test";
+import { encodeCursor } from "../../cloud/routes/queries.ts";
 import { recordCommandNames } from "../helpers/intercept-client.ts";
 import { startTestStack } from "../helpers/stack-fixture.ts";
 import { wireReading } from "../helpers/wire-reading.ts";
@@ -99,7 +100,11 @@ describe("GET /devices/{device}/days/{day}", () => {
     ["device _devices", "/devices/_devices/days/2026-03-10", "invalid_device", '"_devices"'],
     ["cursor not base64 of a key", "/devices/hand/days/2026-03-10?cursor=garbage", "invalid_cursor", '"garbage"'],
     ["cursor of other text", `/devices/hand/days/2026-03-10?cursor=${Buffer.from("2026-03-10").toString("base64url")}`, "invalid_cursor", "cursor"],
-    ["cursor too long", `/devices/hand/days/2026-03-10?cursor=${"A".repeat(65)}`, "invalid_cursor", "cursor"],
+    ["cursor too long", `/devices/hand/days/2026-03-10?cursor=${"A".repeat(201)}`, "invalid_cursor", "cursor"],
+    ["cursor of another day", `/devices/hand/days/2026-03-10?cursor=${encodeCursor("hand", "2026-03-09", "2026-03-09T12:00:00.000Z")}`, "invalid_cursor", "not to hand on 2026-03-10"],
+    ["cursor of another device", `/devices/hand/days/2026-03-10?cursor=${encodeCursor("shop", "2026-03-10", "2026-03-10T12:00:00.000Z")}`, "invalid_cursor", "start this query without a cursor"],
+    ["bare sort key as cursor", `/devices/hand/days/2026-03-10?cursor=${Buffer.from("2026-03-10T12:00:00.000Z").toString("base64url")}`, "invalid_cursor", "cursor"],
+    ["limit given twice", "/devices/hand/days/2026-03-10?limit=1&limit=2", "invalid_query", "limit is given 2 times"],
     ["empty cursor", "/devices/hand/days/2026-03-10?cursor=", "invalid_cursor", "cursor"],
     ["limit 0", "/devices/hand/days/2026-03-10?limit=0", "invalid_limit", '"0"'],
     ["limit 10001", "/devices/hand/days/2026-03-10?limit=10001", "invalid_limit", '"10001"'],
@@ -171,6 +176,19 @@ describe("GET /devices/{device}/latest", () => {
     expect(stored.status).toBe(200);
     expect(body.reading.time).toBe("2026-03-10T12:00:00.000Z");
     expect(body.reading.temperature).toBe(60);
+  });
+
+  test("future reading in batch keeps current latest", async () => {
+    const nowIso = new Date().toISOString();
+    const dayAhead = new Date(Date.now() + 86_400_000).toISOString();
+    const batch = { readings: [wireReading({ device_id: "mixed-clock", record_date: nowIso, temperature: 61 }), wireReading({ device_id: "mixed-clock", record_date: dayAhead, temperature: 99 })] };
+
+    const stored = await api.ingest("/readings", batch);
+    const body = (await (await api.read("/devices/mixed-clock/latest")).json()) as { reading: { time: string; temperature: number } };
+
+    expect(stored.status).toBe(200);
+    expect(body.reading.time).toBe(nowIso);
+    expect(body.reading.temperature).toBe(61);
   });
 
   test("unknown device is 404", async () => {

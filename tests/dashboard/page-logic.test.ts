@@ -1,7 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { describeCoverage } from "../../dashboard/page/coverage.ts";
+import { describeIgnoredPart } from "../../dashboard/page/address-notice.ts";
+import { describeCoverage, describeEmptyView } from "../../dashboard/page/coverage.ts";
 import { csvFileName, joinCsvDays } from "../../dashboard/page/csv-download.ts";
 import { addDays, daysEndingOn, isDay, todayIn } from "../../dashboard/page/days.ts";
+import { chooseDevice, deviceLabel, type Device } from "../../dashboard/page/devices.ts";
+import { countOf } from "../../dashboard/page/plural.ts";
 import { combineSummaries } from "../../dashboard/page/range-summary.ts";
 import { normaliseApiBase } from "../../dashboard/page/settings.ts";
 import { formatViewHash, parseViewHash } from "../../dashboard/page/url-state.ts";
@@ -71,15 +74,87 @@ describe("combineSummaries", () => {
 describe("url state", () => {
   test("round-trips device, day and range", () => {
     const state = { device: "shop", day: "2026-03-08", days: 7 };
-    expect(parseViewHash(formatViewHash(state))).toEqual(state);
+    expect(parseViewHash(formatViewHash(state))).toEqual({ state, ignored: [] });
   });
 
-  test("drops invalid parts instead of failing", () => {
-    expect(parseViewHash("#device=Bad%20Id&day=2026-02-30&days=99")).toEqual({ device: null, day: null, days: 1 });
+  test("drops invalid parts and names them", () => {
+    const { state, ignored } = parseViewHash("#device=Bad%20Id&day=2026-02-30&days=999");
+
+    expect(state).toEqual({ device: null, day: null, days: 1 });
+    expect(ignored).toEqual([
+      { key: "device", reason: 'device "Bad Id" is not a valid device id (lowercase letters, digits, - and _)' },
+      { key: "day", reason: "day 2026-02-30 is not a real date" },
+      { key: "days", reason: "days 999 is outside 1–31" },
+    ]);
+  });
+
+  test.each([
+    ["#day=yesterday", 'day "yesterday" is not a date in the form YYYY-MM-DD'],
+    ["#days=1.5", 'days "1.5" is not a whole number'],
+    ["#days=", 'days "" is not a whole number'],
+    ["#days=0", "days 0 is outside 1–31"],
+    ["#zoom=2", '"zoom" is not a setting of this page (it knows device, day and days)'],
+  ])("names the problem in %p", (hash, reason) => {
+    expect(parseViewHash(hash).ignored.map((part) => part.reason)).toEqual([reason]);
+  });
+
+  test("valid fragment ignores nothing", () => {
+    expect(parseViewHash("#device=shop&day=2028-02-29&days=31").ignored).toEqual([]);
+    expect(parseViewHash("").ignored).toEqual([]);
+  });
+
+  test("notice names each fallback", () => {
+    const fallbacks = { device: "attic", today: "2026-03-12" };
+
+    expect(describeIgnoredPart({ key: "device", reason: 'unknown device "nosuch"' }, fallbacks)).toBe('Unknown device "nosuch": showing attic instead.');
+    expect(describeIgnoredPart({ key: "day", reason: "day 2026-02-30 is not a real date" }, fallbacks)).toBe("Day 2026-02-30 is not a real date: showing today (2026-03-12) instead.");
+    expect(describeIgnoredPart({ key: "days", reason: "days 999 is outside 1–31" }, fallbacks)).toBe("Days 999 is outside 1–31: showing 1 day instead.");
   });
 
   test("leaves defaults out of the fragment", () => {
     expect(formatViewHash({ device: null, day: null, days: 1 })).toBe("");
+  });
+});
+
+describe("devices", () => {
+  const ghost: Device = { device_id: "aaa-ghost", last_seen: null, desired: { setpoint: 70, unit: "F", updated_at: "2026-03-01T00:00:00.000Z" } };
+  const shop: Device = { device_id: "shop", last_seen: "2026-03-08T12:00:00.000Z", desired: null };
+
+  test("label marks a device without readings", () => {
+    expect(deviceLabel(ghost)).toBe("aaa-ghost (no readings yet)");
+    expect(deviceLabel(shop)).toBe("shop");
+  });
+
+  test("requested device wins when listed", () => {
+    expect(chooseDevice([ghost, shop], "aaa-ghost", "shop")).toEqual({ deviceId: "aaa-ghost", ignored: null });
+  });
+
+  test("unknown requested device is reported", () => {
+    expect(chooseDevice([ghost, shop], "nosuch", null)).toEqual({ deviceId: "shop", ignored: { key: "device", reason: 'unknown device "nosuch"' } });
+  });
+
+  test("remembered device comes before the first", () => {
+    expect(chooseDevice([shop, { ...shop, device_id: "attic" }], null, "attic").deviceId).toBe("attic");
+  });
+
+  test("fallback skips devices without readings", () => {
+    expect(chooseDevice([ghost, shop], null, "gone").deviceId).toBe("shop");
+    expect(chooseDevice([ghost], null, null).deviceId).toBe("aaa-ghost");
+  });
+
+  test("empty list throws", () => {
+    expect(() => chooseDevice([], null, null)).toThrow(RangeError);
+  });
+});
+
+describe("countOf", () => {
+  test.each([
+    [0, "0 readings"],
+    [1, "1 reading"],
+    [2, "2 readings"],
+    [5520, "5,520 readings"],
+  ])("%d", (count, expected) => {
+    expect(countOf(count, "reading")).toBe(expected);
   });
 });
 
@@ -134,6 +209,40 @@ describe("describeCoverage", () => {
   test("a day in progress says so", () => {
     const sentences = describeCoverage({ ...base, readings: [at(0), at(5)], nowMs: startMs + 5.5 * 3_600_000 });
     expect(sentences[0]).toStartWith("The last day shown is still in progress");
+  });
+
+  test("a future day has not started", () => {
+    // "Now" is the day before, so both readings come from the future.
+    const sentences = describeCoverage({ ...base, readings: [at(6), at(12)], nowMs: startMs - 3_600_000 });
+
+    expect(sentences[0]).toBe("The last day shown, 2026-03-10, has not started yet in America/Chicago (today is 2026-03-09 there).");
+    expect(sentences[1]).toStartWith("2 readings are dated later than now (the last at 2026-03-10 12:00:00.000 CDT). A reading cannot come from the future");
+    expect(sentences.join(" ")).not.toContain("in progress");
+  });
+
+  test("one reading from the future is singular", () => {
+    const sentences = describeCoverage({ ...base, readings: [at(12)], nowMs: startMs - 3_600_000 });
+    expect(sentences[1]).toStartWith("1 reading is dated later than now");
+  });
+
+  test("readings later today are from the future", () => {
+    const sentences = describeCoverage({ ...base, readings: [at(1), at(20)], nowMs: startMs + 2 * 3_600_000 });
+
+    expect(sentences[0]).toStartWith("The last day shown is still in progress");
+    expect(sentences[1]).toStartWith("1 reading is dated later than now");
+  });
+
+  test("a reading just ahead of the clock is tolerated", () => {
+    const sentences = describeCoverage({ ...base, readings: [at(1), at(2)], nowMs: startMs + 2 * 3_600_000 - 60_000 });
+    expect(sentences.join(" ")).not.toContain("later than now");
+  });
+
+  test("empty view explains a future day", () => {
+    const options = { deviceId: "shop", daysText: "2026-03-10", lastDay: "2026-03-10", hasReadings: true, zone, nowMs: startMs - 3_600_000 };
+
+    expect(describeEmptyView(options)).toBe("No readings for shop on 2026-03-10. The last day shown has not started yet in America/Chicago (today is 2026-03-09 there). Pick another day or device.");
+    expect(describeEmptyView({ ...options, nowMs: endMs + 1 })).toBe("No readings for shop on 2026-03-10. Pick another day or device.");
+    expect(describeEmptyView({ ...options, hasReadings: false })).toBe("shop has not sent any readings yet. Its readings appear here after its first upload.");
   });
 
   test("empty days in a range are named", () => {
