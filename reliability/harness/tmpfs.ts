@@ -1,7 +1,7 @@
 /**
  * Small tmpfs mounts for the disk scenarios. Root ignores permission bits,
  * so chmod cannot make a folder read-only for a root CI; a tmpfs of a few
- * hundred KiB fills up for real and can be remounted read-only. Mounting
+ * MiB fills up for real and can be remounted read-only. Mounting
  * needs root (or CAP_SYS_ADMIN); where it is refused the scenarios report
  * "not run" with the reason, and fail under CI=true.
  */

@@ -51,9 +51,9 @@ scenario("outage: API unreachable for 7 simulated days", { requires: deviceUnava
     const fillMs = await waitForTaken(dataDir, WEEK_READINGS, 300_000);
     checks.note(`a week of readings took ${(fillMs / 1000).toFixed(1)} s`);
     checks.expect(readOutbox(dataDir).depth >= WEEK_READINGS, "readings left the outbox while the API was unreachable");
-    // The uploader's backoff draws up to a 15-minute cap (full jitter, 7.5 minutes on average), so a week
-    // takes about 1,350 attempts; far more means the backoff did not hold. The outage is measured on the
-    // readings' own clock, which runs longer than a week when a loaded machine makes thermo skip polls.
+    // The uploader's backoff draws up to a 15-minute cap with full jitter, 7.5 minutes on average, so a
+    // week takes about 1,350 attempts and far more means the backoff did not hold. The outage is measured
+    // on the readings' own clock, which runs past a week when a loaded machine makes thermo skip polls.
     const taken = readOutbox(dataDir).taken;
     const outageS = (Date.parse(taken.at(-1)!.record_date) - Date.parse(taken[0]!.record_date)) / 1000;
     const attempts = device.events("upload_failed").length;
