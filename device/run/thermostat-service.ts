@@ -69,6 +69,8 @@ export class ThermostatService {
   private decisionChain: Promise<void> = Promise.resolve();
   private loops: Promise<unknown>[] = [];
   private stopping: Promise<void> | undefined;
+  /** Readings the outbox failed to commit since the last line about them, and when that line was written; undefined while commits succeed. */
+  private appendFailures: { count: number; loggedAtMs: number } | undefined;
 
   constructor(options: ThermostatServiceOptions) {
     const { config, clock, logger, db } = options;
@@ -224,8 +226,22 @@ export class ThermostatService {
     try {
       this.outbox.append(wire, reading.atMs);
     } catch (error) {
-      // Heating goes on without history; losing this reading is logged so someone can free the disk.
-      this.log.error("outbox_append_failed", { record_date: wire.record_date, error });
+      // Heating goes on without history. A full or read-only disk fails every poll, so one line per
+      // upload interval says how many readings were lost, enough for someone to free the disk.
+      const nowMs = this.options.clock.now();
+      const failures = this.appendFailures ?? { count: 0, loggedAtMs: Number.NEGATIVE_INFINITY };
+      failures.count++;
+      this.appendFailures = failures;
+      if (nowMs - failures.loggedAtMs >= config.upload_interval_s * 1000) {
+        this.log.error("outbox_append_failed", { record_date: wire.record_date, readings_lost: failures.count, error });
+        failures.count = 0;
+        failures.loggedAtMs = nowMs;
+      }
+      return;
+    }
+    if (this.appendFailures !== undefined) {
+      this.log.info("outbox_append_recovered", { readings_lost: this.appendFailures.count });
+      this.appendFailures = undefined;
     }
   }
 
