@@ -8,13 +8,14 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
-import { SETPOINT_RANGE, TEMPERATURE_RANGE, type Unit } from "../../schema.ts";
+import { SETPOINT_RANGE, type Unit } from "../../schema.ts";
 import { isValidTimeZone } from "../../time/zone.ts";
 import { checkBcm, checkHeaderPin } from "./pins.ts";
 import { ConfigError, type ConfigProblem, type ConfigSource } from "./errors.ts";
 import {
   CONFIG_KEYS,
   CONFIG_KEY_NAMES,
+  UNIT_LIMITS,
   envNameOf,
   flagNameOf,
   type ConfigKeyName,
@@ -310,12 +311,18 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
   const setpointRange = SETPOINT_RANGE[unit];
   const isSetpointInRange = setpoint >= setpointRange.min && setpoint <= setpointRange.max;
   if (!isSetpointInRange) problemAt("setpoint", `must be from ${setpointRange.min} to ${setpointRange.max} °${unit}`, setpoint);
+  const limits = UNIT_LIMITS[unit] ?? UNIT_LIMITS.F;
+  const checkDegrees = (key: ConfigKeyName, value: number, min: number, max: number): boolean => {
+    if (value >= min && value <= max) return true;
+    problemAt(key, `must be a number from ${min} to ${max} °${unit}`, value);
+    return false;
+  };
+  checkDegrees("cold_tolerance_deg", num("cold_tolerance_deg"), limits.minTolerance, limits.maxTolerance);
   const hotTolerance = num("hot_tolerance_deg");
+  checkDegrees("hot_tolerance_deg", hotTolerance, limits.minTolerance, limits.maxTolerance);
   const overTempCutoff = num("over_temp_cutoff");
-  const temperatureRange = TEMPERATURE_RANGE[unit];
-  if (overTempCutoff < temperatureRange.min || overTempCutoff > temperatureRange.max) {
-    problemAt("over_temp_cutoff", `must be from ${temperatureRange.min} to ${temperatureRange.max} °${unit}`, overTempCutoff);
-  } else if (isSetpointInRange && overTempCutoff <= setpoint + hotTolerance) {
+  const isCutoffInRange = checkDegrees("over_temp_cutoff", overTempCutoff, limits.minOverTempCutoff, limits.maxOverTempCutoff);
+  if (isCutoffInRange && isSetpointInRange && overTempCutoff <= setpoint + hotTolerance) {
     problemAt("over_temp_cutoff", `must be above setpoint + hot_tolerance_deg (${setpoint + hotTolerance} °${unit})`, overTempCutoff);
   }
 

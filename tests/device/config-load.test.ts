@@ -213,3 +213,43 @@ describe("pins", () => {
     expect(isLoopbackAddress(address)).toBe(expected);
   });
 });
+
+describe("safety bounds", () => {
+  test.each([
+    ["F", "min_on_s", "0", "from 30 to 3600 s"],
+    ["F", "min_off_s", "29", "from 30 to 3600 s"],
+    ["F", "cold_tolerance_deg", "0", "from 0.5 to 10 °F"],
+    ["F", "hot_tolerance_deg", "0.4", "from 0.5 to 10 °F"],
+    ["F", "over_temp_cutoff", "114", "from 32 to 113 °F"],
+    ["F", "over_temp_cutoff", "257", "from 32 to 113 °F"],
+    ["C", "cold_tolerance_deg", "0.2", "from 0.3 to 10 °C"],
+    ["C", "hot_tolerance_deg", "0", "from 0.3 to 10 °C"],
+    ["C", "over_temp_cutoff", "46", "from 0 to 45 °C"],
+    ["C", "over_temp_cutoff", "125", "from 0 to 45 °C"],
+  ])("unit %s rejects %s = %s", (unit, key, value, fragment) => {
+    const problems = problemsOf(() => load({ flags: { unit, [key]: value } }));
+    const problem = problems.find((candidate) => candidate.key === key);
+    expect(problem?.message).toContain(fragment);
+    expect(problem?.value).toBe(Number(value));
+  });
+
+  test("accepts the limits in °F", () => {
+    const flags = { min_on_s: "30", min_off_s: "30", cold_tolerance_deg: "0.5", hot_tolerance_deg: "0.5", over_temp_cutoff: "113" };
+    expect(load({ flags })).toMatchObject({ min_on_s: 30, min_off_s: 30, cold_tolerance_deg: 0.5, hot_tolerance_deg: 0.5, over_temp_cutoff: 113 });
+  });
+
+  test("accepts the limits in °C", () => {
+    const flags = { unit: "C", setpoint: "40", cold_tolerance_deg: "0.3", hot_tolerance_deg: "0.3", over_temp_cutoff: "45" };
+    expect(load({ flags })).toMatchObject({ cold_tolerance_deg: 0.3, hot_tolerance_deg: 0.3, over_temp_cutoff: 45 });
+  });
+
+  test("names key, value and range", () => {
+    let message = "";
+    try {
+      load({ flags: { min_off_s: "0" } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("min_off_s (from --min-off-s) = 0: must be a number from 30 to 3600 s");
+  });
+});

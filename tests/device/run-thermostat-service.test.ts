@@ -95,7 +95,7 @@ describe("ThermostatService", () => {
 
   test("cuts off a stale sensor whose read hangs", async () => {
     let isHanging = false;
-    fixture = makeService(tree.root, { min_on_s: "0", min_off_s: "0" }, {
+    fixture = makeService(tree.root, { min_on_s: "30", min_off_s: "30" }, {
       room: { startMs: Date.UTC(2026, 0, 15, 6), initialC: 5, outdoorC: -20, heaterRiseCPerS: 0.0005 },
       wrapSensor: (sensor) => ({
         description: sensor.description,
