@@ -12,6 +12,7 @@ import { SETPOINT_RANGE, type Unit } from "../../schema.ts";
 import { isValidTimeZone } from "../../time/zone.ts";
 import { checkBcm, checkHeaderPin } from "./pins.ts";
 import { ConfigError, type ConfigProblem, type ConfigSource } from "./errors.ts";
+import { redactUrl } from "./redact-url.ts";
 import {
   CONFIG_KEYS,
   CONFIG_KEY_NAMES,
@@ -403,6 +404,7 @@ export function describeConfig(config: DeviceConfig): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key.endsWith("token")) shown[key] = value === undefined ? undefined : "(set)";
+    else if (key === "api_url" && typeof value === "string") shown[key] = redactUrl(value);
     else shown[key] = value;
   }
   return shown;
