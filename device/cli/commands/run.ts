@@ -86,6 +86,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     setSetpoint: (value, unit) => service.setSetpoint(value, unit, SETPOINT_SOURCES.localApi),
     deviceUnit: config.unit,
     token: config.api_token,
+    bind: config.api_bind,
     logger: logger.child({}, "api"),
   });
   let server: ReturnType<typeof Bun.serve> | undefined;
