@@ -161,6 +161,19 @@ describe("runCli", () => {
     expect(err[0]).toContain(fragment);
   });
 
+  test("status exits with authFailure on 401", async () => {
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => Response.json({ error: "unauthorized", message: "missing or invalid bearer token" }, { status: 401 }) });
+    const { io, err } = captureIo();
+
+    const code = await runCli(["status", "--api-port", String(server.port)], { io, env: {}, readTextFile: NO_FILE });
+    await server.stop(true);
+
+    expect(code).toBe(EXIT_CODES.authFailure);
+    expect(EXIT_CODES.authFailure).not.toBe(EXIT_CODES.startFailure);
+    expect(err[0]).toContain("answered 401");
+    expect(err[0]).toContain("api_token");
+  });
+
   test("install-service writes the unit", async () => {
     tree = makeTempTree();
     const unitPath = join(tree.root, "thermo.service");
