@@ -44,7 +44,8 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 
 const path = z.string({ error: "must be a file or folder path" }).min(1, { error: "must not be empty" });
 const text = z.string({ error: "must be a string" }).min(1, { error: "must not be empty" });
-const flag = z.boolean({ error: "must be true or false" });
+// Must match the words coerceText in load.ts accepts from the environment and flags.
+const flag = z.boolean({ error: "must be true or false (THERMO_* variables and flags also take yes/no, on/off and 1/0, in any case)" });
 
 /**
  * Shortest allowed `min_on_s` and `min_off_s`, in seconds. Each switch wears

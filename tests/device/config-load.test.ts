@@ -91,6 +91,21 @@ describe("loadConfig", () => {
     expect(config.log_level).toBe("debug");
   });
 
+  test.each([
+    ["maybe", { env: { THERMO_RELAY_ACTIVE_LOW: "maybe" } }],
+    ["2", { flags: { relay_active_low: "2" } }],
+    ['"yes" in the file', { file: 'relay_active_low = "yes"\n' }],
+  ])("relay_active_low error lists accepted words for %s", (_label, options) => {
+    const [problem] = problemsOf(() => load(options));
+    expect(problem?.key).toBe("relay_active_low");
+    expect(problem?.message).toContain("true or false");
+    expect(problem?.message).toContain("yes/no, on/off and 1/0");
+  });
+
+  test.each(["yes", "no", "on", "off", "1", "0", "TRUE", "False"])("relay_active_low accepts %s", (word) => {
+    expect(load({ env: { THERMO_RELAY_ACTIVE_LOW: word } }).relay_active_low).toBe(["yes", "on", "1", "true"].includes(word.toLowerCase()));
+  });
+
   test("ignores the cloud's THERMO_ variables", () => {
     expect(() => load({ env: { THERMO_TABLE: "x", THERMO_INGEST_TOKEN_SHA256: "y" } })).not.toThrow();
   });
