@@ -251,7 +251,14 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
 
   // Merge: a later layer replaces an earlier one key by key.
   const merged = new Map<ConfigKeyName, RawSetting>();
-  for (const layer of layers) for (const [key, setting] of layer) merged.set(key as ConfigKeyName, setting);
+  const overridden: Array<{ key: ConfigKeyName; setting: RawSetting }> = [];
+  for (const layer of layers) {
+    for (const [key, setting] of layer) {
+      const earlier = merged.get(key as ConfigKeyName);
+      if (earlier !== undefined) overridden.push({ key: key as ConfigKeyName, setting: earlier });
+      merged.set(key as ConfigKeyName, setting);
+    }
+  }
 
   // Check each key on its own.
   const values = new Map<ConfigKeyName, unknown>();
@@ -259,6 +266,13 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
     const result = CONFIG_KEYS[key].schema.safeParse(setting.value);
     if (result.success) values.set(key, result.data);
     else problems.push({ ...setting, key, message: result.error.issues[0]?.message ?? "is invalid" });
+  }
+  // An invalid value that another source overrides is still a fault: it takes effect once the override goes.
+  for (const { key, setting } of overridden) {
+    const result = CONFIG_KEYS[key].schema.safeParse(setting.value);
+    if (result.success) continue;
+    const winner = merged.get(key)?.origin ?? key;
+    problems.push({ ...setting, key, message: `${result.error.issues[0]?.message ?? "is invalid"} (overridden by ${winner}, but fix it here too)` });
   }
   const problemAt = (key: string, message: string, value?: unknown) => {
     const setting = merged.get(key as ConfigKeyName);

@@ -79,6 +79,22 @@ describe("loadConfig", () => {
     expect(problem?.message).toContain("ENOENT");
   });
 
+  test("reports an invalid file value under a flag", () => {
+    const problems = problemsOf(() => load({ file: 'relay_bcm = "seventeen"\n', flags: { relay_bcm: "22" } }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.key).toBe("relay_bcm");
+    expect(problems[0]?.source).toBe("file");
+    expect(problems[0]?.value).toBe("seventeen");
+    expect(problems[0]?.message).toContain("whole number");
+    expect(problems[0]?.message).toContain("overridden by --relay-bcm");
+  });
+
+  test("reports an invalid variable under a flag", () => {
+    const problems = problemsOf(() => load({ file: "min_on_s = 10\n", env: { THERMO_MIN_ON_S: "soon" }, flags: { min_on_s: "300" } }));
+    expect(problems.map((problem) => problem.origin).sort()).toEqual([DEFAULT_CONFIG_PATH, "THERMO_MIN_ON_S"]);
+    for (const problem of problems) expect(problem.message).toContain("overridden by --min-on-s");
+  });
+
   test("names the line of a TOML syntax error", () => {
     const [problem] = problemsOf(() => load({ file: "relay_bcm = 17\nsetpoint = = 3\n" }));
     expect(problem?.message).toContain("line 2");
