@@ -2,14 +2,17 @@
  * The device's local API on Hono: `GET /health`, `GET /status` and
  * `PUT /setpoint`. When a token is configured every route but /health needs
  * `Authorization: Bearer <token>`; the loader refuses a non-loopback bind
- * without one.
+ * without one. On a loopback bind only loopback Host values are accepted, so
+ * a web page cannot reach the API through DNS rebinding.
  */
 import { timingSafeEqual, createHash } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
 import { z } from "zod";
 import type { Logger } from "../../lib/log.ts";
 import { describeIssues, describeValue, type Unit } from "../../schema.ts";
+import { isLoopbackAddress } from "../config/load.ts";
 import type { SetpointCheck } from "../control/units.ts";
 import type { DeviceStatus } from "./status.ts";
 
@@ -22,27 +25,64 @@ export interface LocalApiDependencies {
   setSetpoint(value: number, unit: Unit): SetpointCheck;
   deviceUnit: Unit;
   token: string | undefined;
+  /** Address the server listens on (`api_bind`); a loopback one turns on the Host check. */
+  bind: string;
   logger: Logger;
 }
+
+const ROUTES_TEXT = "GET /health, GET /status, PUT /setpoint";
+const LOOPBACK_HOST_NAMES = ["127.0.0.1", "localhost", "[::1]"];
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();
 }
 
-/** Compares a presented bearer token with the configured one in constant time. */
+/** Compares a presented bearer token with the configured one in constant time. The scheme is case-insensitive (RFC 7235). */
 function isAuthorized(header: string | undefined, token: string): boolean {
-  const presented = header?.startsWith("Bearer ") ? header.slice("Bearer ".length) : "";
+  const presented = /^bearer +(\S+) *$/i.exec(header ?? "")?.[1] ?? "";
   return timingSafeEqual(digest(presented), digest(token));
+}
+
+/** Returns the Host values a server on `bind` accepts without the port, or undefined to accept any. */
+function allowedHostNames(bind: string): Set<string> | undefined {
+  if (!isLoopbackAddress(bind)) return undefined;
+  const bindHost = bind.includes(":") && !bind.startsWith("[") ? `[${bind}]` : bind;
+  return new Set([...LOOPBACK_HOST_NAMES, bindHost.toLowerCase()]);
+}
+
+/** Returns the host name of a Host header value, without its port. */
+function hostNameOf(host: string): string {
+  return host.toLowerCase().replace(/:\d+$/, "");
 }
 
 export function createLocalApi(deps: LocalApiDependencies): Hono {
   const app = new Hono();
   const setpointBody = z.object(
     {
-      setpoint: z.number({ error: (issue) => `setpoint must be a number, got ${describeValue(issue.input)}` }).finite(),
+      // Whole degrees only, as in the configuration, the cloud's desired state and the wire format's thermostat_value.
+      setpoint: z
+        .number({ error: (issue) => `setpoint must be a number, got ${describeValue(issue.input)}` })
+        .int({ error: (issue) => `setpoint must be a whole number, got ${describeValue(issue.input)}` }),
       unit: z.enum(["F", "C"], { error: (issue) => `unit must be "F" or "C", got ${describeValue(issue.input)}` }).optional(),
     },
     { error: (issue) => `the body must be a JSON object such as {"setpoint": 50, "unit": "${deps.deviceUnit}"}, got ${describeValue(issue.input)}` },
+  );
+
+  const allowedHosts = allowedHostNames(deps.bind);
+  app.use("*", async (c, next) => {
+    // Bun.serve builds the request URL from the Host header; app.request() in tests sends none.
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    if (allowedHosts !== undefined && !allowedHosts.has(hostNameOf(host))) {
+      return c.json({ error: "misdirected_request", message: `Host ${describeValue(host)} is not accepted: this API listens on loopback and accepts only Host 127.0.0.1, localhost or [::1], with an optional port` }, 421);
+    }
+    await next();
+  });
+  app.use(
+    "*",
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) => c.json({ error: "method_not_allowed", message: `${c.req.method} ${c.req.path} is not supported; routes: ${ROUTES_TEXT}` }, 405, { Allow: methods.join(", ") }),
+    }),
   );
 
   app.get("/health", (c) => c.json({ status: "ok" }));
@@ -77,7 +117,7 @@ export function createLocalApi(deps: LocalApiDependencies): Hono {
     },
   );
 
-  app.notFound((c) => c.json({ error: "not_found", message: `no route ${c.req.method} ${c.req.path}; routes: GET /health, GET /status, PUT /setpoint` }, 404));
+  app.notFound((c) => c.json({ error: "not_found", message: `no route ${c.req.method} ${c.req.path}; routes: ${ROUTES_TEXT}` }, 404));
   app.onError((error, c) => {
     deps.logger.error("local_api_error", { method: c.req.method, path: c.req.path, error });
     return c.json({ error: "internal_error", message: "internal error" }, 500);

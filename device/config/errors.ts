@@ -1,4 +1,5 @@
 /** Errors raised while reading and checking the device configuration. */
+import { redactUrl } from "./redact-url.ts";
 
 /** Where a setting came from, so a message can point at the right place to fix it. */
 export type ConfigSource = "default" | "file" | "env" | "flag";
@@ -33,7 +34,10 @@ function showValue(value: unknown): string {
 function formatProblems(problems: ConfigProblem[]): string {
   const lines = problems.map((problem) => {
     const where = problem.source === "default" ? problem.key : `${problem.key} (from ${problem.origin})`;
-    const shown = problem.key.endsWith("token") ? "(secret not shown)" : showValue(problem.value);
+    let shown = showValue(problem.value);
+    if (problem.key.endsWith("token")) shown = "(secret not shown)";
+    // api_url may carry user:password@ or an ingest token in its path.
+    else if (problem.key === "api_url" && typeof problem.value === "string") shown = showValue(redactUrl(problem.value));
     return `  ${where} = ${shown}: ${problem.message}`;
   });
   return `invalid configuration:\n${lines.join("\n")}`;

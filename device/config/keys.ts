@@ -44,7 +44,32 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 
 const path = z.string({ error: "must be a file or folder path" }).min(1, { error: "must not be empty" });
 const text = z.string({ error: "must be a string" }).min(1, { error: "must not be empty" });
-const flag = z.boolean({ error: "must be true or false" });
+// Must match the words coerceText in load.ts accepts from the environment and flags.
+const flag = z.boolean({ error: "must be true or false (THERMO_* variables and flags also take yes/no, on/off and 1/0, in any case)" });
+
+/**
+ * Shortest allowed `min_on_s` and `min_off_s`, in seconds. Each switch wears
+ * the relay's contacts, and a heater is not built to be cycled every few
+ * seconds, so one on-and-off cycle takes at least a minute.
+ */
+export const MIN_SWITCH_INTERVAL_S = 30;
+
+/**
+ * Limits of the keys in degrees of `unit`, which load.ts checks once the unit
+ * is known:
+ * - `minTolerance`: about 0.3 °C is three steps of a DHT22 (0.1 °C) and about
+ *   five of a DS18B20 (1/16 °C). A one-step flicker of the reading then cannot
+ *   move the heater from one band edge to the other. 0.5 °F is 0.28 °C.
+ * - `maxOverTempCutoff`: 45 °C (113 °F) is 5 °C above the highest setpoint
+ *   (40 °C), room for any hot tolerance. Air in a heated room above that means
+ *   a runaway heater or a sensor in the heater's air stream.
+ */
+export const UNIT_LIMITS = {
+  C: { minTolerance: 0.3, maxTolerance: 10, minOverTempCutoff: 0, maxOverTempCutoff: 45 },
+  F: { minTolerance: 0.5, maxTolerance: 10, minOverTempCutoff: 32, maxOverTempCutoff: 113 },
+} as const;
+
+const degrees = z.number({ error: "must be a number" });
 
 const httpUrl = z
   .string({ error: "must be an http:// or https:// URL" })
@@ -92,12 +117,37 @@ export const CONFIG_KEYS = {
   setpoint: { kind: "integer", schema: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }), help: "Target temperature in `unit` (32–104 °F or 0–40 °C)", defaultText: "50 °F or 10 °C" },
   unit: { kind: "string", schema: oneOf(["F", "C"] as const), help: "Temperature unit of the device: F or C", defaultText: "F" },
   timezone: { kind: "string", schema: text, help: "IANA time zone for reading timestamps", defaultText: "the system's zone" },
-  cold_tolerance_deg: { kind: "number", schema: numberIn(0, 10), help: "Heater turns on at setpoint minus this, in degrees of `unit`", defaultText: "1 °F or 0.5 °C" },
-  hot_tolerance_deg: { kind: "number", schema: numberIn(0, 10), help: "Heater turns off at setpoint plus this, in degrees of `unit`", defaultText: "1 °F or 0.5 °C" },
-  min_on_s: { kind: "number", schema: numberIn(0, 3600, " s"), help: "Minimum seconds the heater stays on (safety cut-offs override it)", defaultText: "120" },
-  min_off_s: { kind: "number", schema: numberIn(0, 3600, " s"), help: "Minimum seconds the heater stays off, also after start", defaultText: "120" },
+  cold_tolerance_deg: {
+    kind: "number",
+    schema: degrees,
+    help: "Heater turns on at setpoint minus this, in degrees of `unit`; 0.5–10 °F or 0.3–10 °C, so sensor noise cannot cycle the heater",
+    defaultText: "1 °F or 0.5 °C",
+  },
+  hot_tolerance_deg: {
+    kind: "number",
+    schema: degrees,
+    help: "Heater turns off at setpoint plus this, in degrees of `unit`; 0.5–10 °F or 0.3–10 °C, so sensor noise cannot cycle the heater",
+    defaultText: "1 °F or 0.5 °C",
+  },
+  min_on_s: {
+    kind: "number",
+    schema: numberIn(MIN_SWITCH_INTERVAL_S, 3600, " s"),
+    help: `Minimum seconds the heater stays on, ${MIN_SWITCH_INTERVAL_S}–3600 to spare the relay and heater (safety cut-offs override it)`,
+    defaultText: "120",
+  },
+  min_off_s: {
+    kind: "number",
+    schema: numberIn(MIN_SWITCH_INTERVAL_S, 3600, " s"),
+    help: `Minimum seconds the heater stays off, also after start; ${MIN_SWITCH_INTERVAL_S}–3600 to spare the relay and heater`,
+    defaultText: "120",
+  },
   max_on_s: { kind: "number", schema: numberIn(60, 86_400, " s"), help: "Maximum seconds of continuous heating before a forced off period of min_off_s", defaultText: "3600" },
-  over_temp_cutoff: { kind: "number", schema: z.number({ error: "must be a number" }), help: "Heater is forced off at or above this temperature, in `unit`", defaultText: "95 °F or 35 °C" },
+  over_temp_cutoff: {
+    kind: "number",
+    schema: degrees,
+    help: "Heater is forced off at or above this temperature, in `unit`; at most 113 °F or 45 °C, 5 °C above the highest setpoint",
+    defaultText: "95 °F or 35 °C",
+  },
   runaway_window_s: { kind: "number", schema: numberIn(60, 86_400, " s"), help: "Seconds of heating after which the temperature must have risen", defaultText: "1200" },
   runaway_min_rise_deg: { kind: "number", schema: numberIn(0.1, 20), help: "Rise expected within runaway_window_s, in degrees of `unit`", defaultText: "1 °F or 0.5 °C" },
   runaway_lockout_s: { kind: "number", schema: numberIn(0, 604_800, " s"), help: "Seconds the heater stays locked off after a runaway; 0 locks until restart", defaultText: "3600" },

@@ -8,13 +8,15 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
-import { SETPOINT_RANGE, TEMPERATURE_RANGE, type Unit } from "../../schema.ts";
+import { SETPOINT_RANGE, type Unit } from "../../schema.ts";
 import { isValidTimeZone } from "../../time/zone.ts";
 import { checkBcm, checkHeaderPin } from "./pins.ts";
 import { ConfigError, type ConfigProblem, type ConfigSource } from "./errors.ts";
+import { redactUrl } from "./redact-url.ts";
 import {
   CONFIG_KEYS,
   CONFIG_KEY_NAMES,
+  UNIT_LIMITS,
   envNameOf,
   flagNameOf,
   type ConfigKeyName,
@@ -249,7 +251,14 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
 
   // Merge: a later layer replaces an earlier one key by key.
   const merged = new Map<ConfigKeyName, RawSetting>();
-  for (const layer of layers) for (const [key, setting] of layer) merged.set(key as ConfigKeyName, setting);
+  const overridden: Array<{ key: ConfigKeyName; setting: RawSetting }> = [];
+  for (const layer of layers) {
+    for (const [key, setting] of layer) {
+      const earlier = merged.get(key as ConfigKeyName);
+      if (earlier !== undefined) overridden.push({ key: key as ConfigKeyName, setting: earlier });
+      merged.set(key as ConfigKeyName, setting);
+    }
+  }
 
   // Check each key on its own.
   const values = new Map<ConfigKeyName, unknown>();
@@ -257,6 +266,13 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
     const result = CONFIG_KEYS[key].schema.safeParse(setting.value);
     if (result.success) values.set(key, result.data);
     else problems.push({ ...setting, key, message: result.error.issues[0]?.message ?? "is invalid" });
+  }
+  // An invalid value that another source overrides is still a fault: it takes effect once the override goes.
+  for (const { key, setting } of overridden) {
+    const result = CONFIG_KEYS[key].schema.safeParse(setting.value);
+    if (result.success) continue;
+    const winner = merged.get(key)?.origin ?? key;
+    problems.push({ ...setting, key, message: `${result.error.issues[0]?.message ?? "is invalid"} (overridden by ${winner}, but fix it here too)` });
   }
   const problemAt = (key: string, message: string, value?: unknown) => {
     const setting = merged.get(key as ConfigKeyName);
@@ -310,12 +326,18 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
   const setpointRange = SETPOINT_RANGE[unit];
   const isSetpointInRange = setpoint >= setpointRange.min && setpoint <= setpointRange.max;
   if (!isSetpointInRange) problemAt("setpoint", `must be from ${setpointRange.min} to ${setpointRange.max} °${unit}`, setpoint);
+  const limits = UNIT_LIMITS[unit] ?? UNIT_LIMITS.F;
+  const checkDegrees = (key: ConfigKeyName, value: number, min: number, max: number): boolean => {
+    if (value >= min && value <= max) return true;
+    problemAt(key, `must be a number from ${min} to ${max} °${unit}`, value);
+    return false;
+  };
+  checkDegrees("cold_tolerance_deg", num("cold_tolerance_deg"), limits.minTolerance, limits.maxTolerance);
   const hotTolerance = num("hot_tolerance_deg");
+  checkDegrees("hot_tolerance_deg", hotTolerance, limits.minTolerance, limits.maxTolerance);
   const overTempCutoff = num("over_temp_cutoff");
-  const temperatureRange = TEMPERATURE_RANGE[unit];
-  if (overTempCutoff < temperatureRange.min || overTempCutoff > temperatureRange.max) {
-    problemAt("over_temp_cutoff", `must be from ${temperatureRange.min} to ${temperatureRange.max} °${unit}`, overTempCutoff);
-  } else if (isSetpointInRange && overTempCutoff <= setpoint + hotTolerance) {
+  const isCutoffInRange = checkDegrees("over_temp_cutoff", overTempCutoff, limits.minOverTempCutoff, limits.maxOverTempCutoff);
+  if (isCutoffInRange && isSetpointInRange && overTempCutoff <= setpoint + hotTolerance) {
     problemAt("over_temp_cutoff", `must be above setpoint + hot_tolerance_deg (${setpoint + hotTolerance} °${unit})`, overTempCutoff);
   }
 
@@ -396,6 +418,7 @@ export function describeConfig(config: DeviceConfig): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key.endsWith("token")) shown[key] = value === undefined ? undefined : "(set)";
+    else if (key === "api_url" && typeof value === "string") shown[key] = redactUrl(value);
     else shown[key] = value;
   }
   return shown;

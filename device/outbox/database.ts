@@ -8,7 +8,8 @@
  */
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { userInfo } from "node:os";
+import { dirname, join } from "node:path";
 
 /** File name of the database inside data_dir. */
 export const DATABASE_FILE = "thermo.sqlite";
@@ -58,6 +59,42 @@ export function openDeviceDatabase(path: string): Database {
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   })();
   return db;
+}
+
+/** Error codes that mean the user running thermo may not create or write the database. */
+const ACCESS_ERROR_CODES: ReadonlySet<string> = new Set(["EACCES", "EPERM", "EROFS", "SQLITE_CANTOPEN", "SQLITE_READONLY"]);
+
+function currentUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? "unknown"}`;
+  }
+}
+
+/** Wraps an error from opening the database in `dataDir` in one that names the data_dir setting and the fix. */
+export function describeDataDirError(dataDir: string, error: unknown): Error {
+  const code = (error as { code?: unknown }).code;
+  const reason = error instanceof Error ? error.message : String(error);
+  const where = "--data-dir, THERMO_DATA_DIR or data_dir in the config file";
+  const fix =
+    typeof code === "string" && ACCESS_ERROR_CODES.has(code)
+      ? `Create the folder and make it writable by the user running thermo (${currentUserName()}), or set data_dir (${where}) to a folder that user can write.`
+      : `Set data_dir (${where}) to a folder thermo can create and write.`;
+  const message = `data_dir ${JSON.stringify(dataDir)} cannot hold the database ${DATABASE_FILE}: ${reason}. ${fix}`;
+  return Object.assign(new Error(message, { cause: error }), code === undefined ? {} : { code });
+}
+
+/**
+ * Opens the database in `dataDir`, as openDeviceDatabase does.
+ * @throws {Error} naming data_dir, the folder, the cause and the fix
+ */
+export function openDataDirDatabase(dataDir: string): Database {
+  try {
+    return openDeviceDatabase(join(dataDir, DATABASE_FILE));
+  } catch (error) {
+    throw describeDataDirError(dataDir, error);
+  }
 }
 
 /** Reads a value from the state table. */

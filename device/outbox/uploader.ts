@@ -17,6 +17,7 @@
  */
 import type { Logger } from "../../lib/log.ts";
 import { errorResponseSchema, ingestResponseSchema, MAX_BATCH_READINGS, type DesiredState } from "../../schema.ts";
+import { redactSecretsInText } from "../config/redact-url.ts";
 import type { Clock } from "../time/clock.ts";
 import type { Outbox, QueuedReading } from "./outbox.ts";
 import { parseRetryAfterMs } from "./retry-after.ts";
@@ -91,7 +92,8 @@ export class Uploader {
       response = await this.post(batch, signal);
     } catch (error) {
       if (signal?.aborted) throw error;
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      // Only this redacted text leaves here; the error object may carry the URL (Bun sets `path`).
+      const message = this.redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
       return { kind: "retry", status: undefined, retryAfterMs: undefined, error: message, isAuthFailure: false };
     }
     const bodyText = await response.text().catch(() => "");
@@ -177,7 +179,7 @@ export class Uploader {
       for (const entry of rejected) {
         const index = batch.indexOf(entry);
         const reasons = problems.filter((problem) => problem.field.startsWith(`readings[${index}]`)).map((problem) => `${problem.field}: ${problem.message}`);
-        outbox.deadLetter([entry.id], { status: 400, error: reasons.join("; ") });
+        outbox.deadLetter([entry.id], { status: 400, error: this.redact(reasons.join("; ")) });
       }
       return { kind: "dead_lettered", count: rejected.length, status: 400 };
     }
@@ -195,9 +197,14 @@ export class Uploader {
   private describeError(bodyText: string, status: number): string {
     try {
       const parsed = errorResponseSchema.parse(JSON.parse(bodyText));
-      return `HTTP ${status} ${parsed.error}: ${parsed.message.slice(0, 200)}`;
+      return `HTTP ${status} ${parsed.error}: ${this.redact(parsed.message).slice(0, 200)}`;
     } catch {
       return `HTTP ${status}`;
     }
+  }
+
+  /** Removes the secrets api_url may carry from text bound for logs, status and dead letters. */
+  private redact(text: string): string {
+    return redactSecretsInText(text, this.options.apiUrl);
   }
 }

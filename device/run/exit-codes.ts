@@ -5,8 +5,10 @@ export const EXIT_CODES = {
   relayFailure: 1,
   /** Bad configuration or command line. */
   usage: 2,
-  /** Start-up failed for another reason (database, native package, port in use). */
+  /** Start-up failed for another reason (database, native package, port in use), or `thermo status` got no valid answer. */
   startFailure: 3,
   /** An uncaught error; the relay was driven off where possible. */
   crash: 4,
+  /** `thermo status`: the running thermo's local API rejected the token (401). */
+  authFailure: 5,
 } as const;

@@ -299,7 +299,16 @@ export class ThermostatService {
     if (desired.updated_at === this.appliedDesiredUpdatedAt) return;
     this.appliedDesiredUpdatedAt = desired.updated_at;
     const check = this.setSetpoint(desired.setpoint, desired.unit, SETPOINT_SOURCES.cloud, desired.updated_at);
-    if (!check.ok) this.log.warn("desired_setpoint_rejected", { setpoint: desired.setpoint, unit: desired.unit, updated_at: desired.updated_at, message: check.message });
+    if (check.ok) return;
+    // Logged once per desired state. Readings keep carrying the setpoint in force, so the cloud can see the mismatch.
+    this.log.warn("desired_setpoint_rejected", {
+      device_id: this.options.config.device_id,
+      setpoint: desired.setpoint,
+      unit: desired.unit,
+      updated_at: desired.updated_at,
+      reason: check.message,
+      setpoint_in_force: this.controller.setpoint,
+    });
   }
 
   status(): DeviceStatus {

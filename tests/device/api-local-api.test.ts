@@ -24,7 +24,7 @@ const STATUS: DeviceStatus = {
   uptime_s: 10,
 };
 
-function makeApi(token?: string) {
+function makeApi(token?: string, bind = "127.0.0.1") {
   const applied: Array<{ value: number; unit: Unit }> = [];
   const sink = memorySink();
   const app = createLocalApi({
@@ -36,6 +36,7 @@ function makeApi(token?: string) {
     },
     deviceUnit: "F",
     token,
+    bind,
     logger: new Logger("api", { sink: sink.sink }),
   });
   const put = (body: string, headers: Record<string, string> = {}) => app.request("/setpoint", { method: "PUT", body, headers: { "content-type": "application/json", ...headers } });
@@ -75,6 +76,8 @@ describe("local API", () => {
     ["an array", JSON.stringify([55]), "must be a JSON object"],
     ["a setpoint out of range", JSON.stringify({ setpoint: 200 }), "outside 32–104 °F"],
     ["a setpoint at the cut-off", JSON.stringify({ setpoint: 94 }), "over_temp_cutoff"],
+    ["a fractional setpoint", JSON.stringify({ setpoint: 55.5 }), "setpoint must be a whole number, got 55.5"],
+    ["a fractional °C setpoint", JSON.stringify({ setpoint: 12.5, unit: "C" }), "setpoint must be a whole number, got 12.5"],
   ])("PUT /setpoint rejects %s", async (_label, requestBody, fragment) => {
     const { put, applied } = makeApi();
     const response = await put(requestBody);
@@ -96,6 +99,9 @@ describe("local API", () => {
     ["Bearer wrong", 401],
     ["secret", 401],
     ["Bearer secret", 200],
+    ["bearer secret", 200],
+    ["BEARER  secret", 200],
+    ["Basic secret", 401],
   ])("token auth with %p answers %d", async (authorization, status) => {
     const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
     const response = await makeApi("secret").app.request("/status", { headers });
@@ -106,5 +112,40 @@ describe("local API", () => {
     const response = await makeApi().app.request("/nope");
     expect(response.status).toBe(404);
     expect(((await response.json()) as { message: string }).message).toContain("PUT /setpoint");
+  });
+
+  test.each([
+    ["GET", "/setpoint", "PUT"],
+    ["POST", "/setpoint", "PUT"],
+    ["PUT", "/status", "GET, HEAD"],
+    ["DELETE", "/health", "GET, HEAD"],
+  ])("%s %s answers 405", async (method, path, allow) => {
+    const response = await makeApi().app.request(path, { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe(allow);
+    expect(((await response.json()) as { message: string }).message).toContain(`${method} ${path}`);
+  });
+
+  test.each(["127.0.0.1", "127.0.0.1:8781", "localhost", "LOCALHOST:8781", "[::1]", "[::1]:8781"])("loopback bind accepts Host %s", async (host) => {
+    const response = await makeApi().app.request("/status", { headers: { host } });
+    expect(response.status).toBe(200);
+  });
+
+  test.each(["evil.example", "evil.example:8781", "127.0.0.1.evil.example", "localhost.evil.example:8781", "192.168.1.20:8781", ""])("loopback bind rejects Host %p", async (host) => {
+    const { app, applied } = makeApi();
+    const response = await app.request("/setpoint", { method: "PUT", body: JSON.stringify({ setpoint: 55 }), headers: { host, "content-type": "application/json" } });
+    expect(response.status).toBe(421);
+    expect(((await response.json()) as { message: string }).message).toContain("127.0.0.1, localhost or [::1]");
+    expect(applied).toEqual([]);
+  });
+
+  test("loopback bind accepts its own address", async () => {
+    const response = await makeApi(undefined, "127.0.0.2").app.request("/status", { headers: { host: "127.0.0.2:8781" } });
+    expect(response.status).toBe(200);
+  });
+
+  test("other binds accept any Host", async () => {
+    const response = await makeApi("secret", "0.0.0.0").app.request("/status", { headers: { host: "thermo.lan:8781", authorization: "Bearer secret" } });
+    expect(response.status).toBe(200);
   });
 });

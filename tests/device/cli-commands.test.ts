@@ -98,6 +98,20 @@ describe("runCli", () => {
 
     expect(code).toBe(0);
     expect(out[0]).toBe("iio-dht dht11@4: 21.5 °C (21.5 °C), humidity 40 %");
+    expect(out[1]).toBe("verdict: accepted; thermo run would use this reading");
+  });
+
+  test("read prints a rejection in text", async () => {
+    tree = makeTempTree();
+    tree.write("sys/bus/w1/devices/w1_bus_master1/w1_master_slaves", "28-3c01d607d4a1\n");
+    tree.write("sys/bus/w1/devices/28-3c01d607d4a1/temperature", "130000\n");
+    const { io, out } = captureIo();
+
+    const code = await runCli(["read", "--sensor", "ds18b20", "--ds18b20-source", "temperature", "--sysfs-root", join(tree.root, "sys")], { io, env: {}, readTextFile: NO_FILE, logSink: () => {} });
+
+    expect(code).toBe(EXIT_CODES.startFailure);
+    expect(out[1]).toStartWith("verdict: rejected: ");
+    expect(out[1]).toContain("130");
   });
 
   test("read warns about an implausible value", async () => {
@@ -159,6 +173,19 @@ describe("runCli", () => {
     const code = await runCli([...argv, "--relay", "simulated"], { io, env: {}, readTextFile: NO_FILE, logSink: () => {} });
     expect(code).toBe(EXIT_CODES.usage);
     expect(err[0]).toContain(fragment);
+  });
+
+  test("status exits with authFailure on 401", async () => {
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => Response.json({ error: "unauthorized", message: "missing or invalid bearer token" }, { status: 401 }) });
+    const { io, err } = captureIo();
+
+    const code = await runCli(["status", "--api-port", String(server.port)], { io, env: {}, readTextFile: NO_FILE });
+    await server.stop(true);
+
+    expect(code).toBe(EXIT_CODES.authFailure);
+    expect(EXIT_CODES.authFailure).not.toBe(EXIT_CODES.startFailure);
+    expect(err[0]).toContain("answered 401");
+    expect(err[0]).toContain("api_token");
   });
 
   test("install-service writes the unit", async () => {

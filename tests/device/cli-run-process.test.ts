@@ -15,6 +15,8 @@ setDefaultTimeout(30_000);
 
 const DEVICE = join(import.meta.dir, "../../device.ts");
 const RUN_THEN_THROW = join(import.meta.dir, "helpers/run-then-throw.ts");
+// The heater may switch on only after min_off_s (at least 30 s), so tests that need it on run with a fast clock.
+const RUN_FAST_CLOCK = join(import.meta.dir, "helpers/run-fast-clock.ts");
 let tree: ReturnType<typeof makeTempTree>;
 let valueFile: string;
 let port: number;
@@ -40,7 +42,7 @@ beforeEach(() => {
 afterEach(() => tree.remove());
 
 function runArgs(): string[] {
-  return ["run", "--relay", "gpio-sysfs", "--sysfs-root", join(tree.root, "sys"), "--data-dir", join(tree.root, "data"), "--min-off-s", "0", "--poll-interval-s", "2", "--stale-after-s", "60", "--api-port", String(port), "--config", join(tree.root, "thermo.toml")];
+  return ["run", "--relay", "gpio-sysfs", "--sysfs-root", join(tree.root, "sys"), "--data-dir", join(tree.root, "data"), "--min-off-s", "30", "--poll-interval-s", "2", "--stale-after-s", "60", "--api-port", String(port), "--config", join(tree.root, "thermo.toml")];
 }
 
 /** Polls the child's local API until the heater reads `isOn`; bounded to about 10 s. */
@@ -59,7 +61,7 @@ function spawnThermo(args: string[]) {
 
 describe("thermo run process", () => {
   test.each(["SIGTERM", "SIGINT"] as const)("drives the relay off on %s", async (signal) => {
-    const child = spawnThermo([process.execPath, DEVICE, ...runArgs()]);
+    const child = spawnThermo([process.execPath, RUN_FAST_CLOCK, ...runArgs()]);
     expect(await waitForHeater(true)).toBe(true);
     expect(readFileSync(valueFile, "utf8").trim()).toBe("1");
 
@@ -94,7 +96,7 @@ describe("thermo run process", () => {
   });
 
   test("status reports the running heater", async () => {
-    const child = spawnThermo([process.execPath, DEVICE, ...runArgs()]);
+    const child = spawnThermo([process.execPath, RUN_FAST_CLOCK, ...runArgs()]);
     expect(await waitForHeater(true)).toBe(true);
     const out: string[] = [];
     const err: string[] = [];

@@ -79,6 +79,22 @@ describe("loadConfig", () => {
     expect(problem?.message).toContain("ENOENT");
   });
 
+  test("reports an invalid file value under a flag", () => {
+    const problems = problemsOf(() => load({ file: 'relay_bcm = "seventeen"\n', flags: { relay_bcm: "22" } }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.key).toBe("relay_bcm");
+    expect(problems[0]?.source).toBe("file");
+    expect(problems[0]?.value).toBe("seventeen");
+    expect(problems[0]?.message).toContain("whole number");
+    expect(problems[0]?.message).toContain("overridden by --relay-bcm");
+  });
+
+  test("reports an invalid variable under a flag", () => {
+    const problems = problemsOf(() => load({ file: "min_on_s = 10\n", env: { THERMO_MIN_ON_S: "soon" }, flags: { min_on_s: "300" } }));
+    expect(problems.map((problem) => problem.origin).sort()).toEqual([DEFAULT_CONFIG_PATH, "THERMO_MIN_ON_S"]);
+    for (const problem of problems) expect(problem.message).toContain("overridden by --min-on-s");
+  });
+
   test("names the line of a TOML syntax error", () => {
     const [problem] = problemsOf(() => load({ file: "relay_bcm = 17\nsetpoint = = 3\n" }));
     expect(problem?.message).toContain("line 2");
@@ -89,6 +105,21 @@ describe("loadConfig", () => {
     expect(config.relay_active_low).toBe(true);
     expect(config.min_on_s).toBe(300);
     expect(config.log_level).toBe("debug");
+  });
+
+  test.each([
+    ["maybe", { env: { THERMO_RELAY_ACTIVE_LOW: "maybe" } }],
+    ["2", { flags: { relay_active_low: "2" } }],
+    ['"yes" in the file', { file: 'relay_active_low = "yes"\n' }],
+  ])("relay_active_low error lists accepted words for %s", (_label, options) => {
+    const [problem] = problemsOf(() => load(options));
+    expect(problem?.key).toBe("relay_active_low");
+    expect(problem?.message).toContain("true or false");
+    expect(problem?.message).toContain("yes/no, on/off and 1/0");
+  });
+
+  test.each(["yes", "no", "on", "off", "1", "0", "TRUE", "False"])("relay_active_low accepts %s", (word) => {
+    expect(load({ env: { THERMO_RELAY_ACTIVE_LOW: word } }).relay_active_low).toBe(["yes", "on", "1", "true"].includes(word.toLowerCase()));
   });
 
   test("ignores the cloud's THERMO_ variables", () => {
@@ -211,5 +242,45 @@ describe("pins", () => {
     ["192.168.1.20", false],
   ])("isLoopbackAddress(%s)", (address, expected) => {
     expect(isLoopbackAddress(address)).toBe(expected);
+  });
+});
+
+describe("safety bounds", () => {
+  test.each([
+    ["F", "min_on_s", "0", "from 30 to 3600 s"],
+    ["F", "min_off_s", "29", "from 30 to 3600 s"],
+    ["F", "cold_tolerance_deg", "0", "from 0.5 to 10 °F"],
+    ["F", "hot_tolerance_deg", "0.4", "from 0.5 to 10 °F"],
+    ["F", "over_temp_cutoff", "114", "from 32 to 113 °F"],
+    ["F", "over_temp_cutoff", "257", "from 32 to 113 °F"],
+    ["C", "cold_tolerance_deg", "0.2", "from 0.3 to 10 °C"],
+    ["C", "hot_tolerance_deg", "0", "from 0.3 to 10 °C"],
+    ["C", "over_temp_cutoff", "46", "from 0 to 45 °C"],
+    ["C", "over_temp_cutoff", "125", "from 0 to 45 °C"],
+  ])("unit %s rejects %s = %s", (unit, key, value, fragment) => {
+    const problems = problemsOf(() => load({ flags: { unit, [key]: value } }));
+    const problem = problems.find((candidate) => candidate.key === key);
+    expect(problem?.message).toContain(fragment);
+    expect(problem?.value).toBe(Number(value));
+  });
+
+  test("accepts the limits in °F", () => {
+    const flags = { min_on_s: "30", min_off_s: "30", cold_tolerance_deg: "0.5", hot_tolerance_deg: "0.5", over_temp_cutoff: "113" };
+    expect(load({ flags })).toMatchObject({ min_on_s: 30, min_off_s: 30, cold_tolerance_deg: 0.5, hot_tolerance_deg: 0.5, over_temp_cutoff: 113 });
+  });
+
+  test("accepts the limits in °C", () => {
+    const flags = { unit: "C", setpoint: "40", cold_tolerance_deg: "0.3", hot_tolerance_deg: "0.3", over_temp_cutoff: "45" };
+    expect(load({ flags })).toMatchObject({ cold_tolerance_deg: 0.3, hot_tolerance_deg: 0.3, over_temp_cutoff: 45 });
+  });
+
+  test("names key, value and range", () => {
+    let message = "";
+    try {
+      load({ flags: { min_off_s: "0" } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("min_off_s (from --min-off-s) = 0: must be a number from 30 to 3600 s");
   });
 });

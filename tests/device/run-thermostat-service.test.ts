@@ -95,7 +95,7 @@ describe("ThermostatService", () => {
 
   test("cuts off a stale sensor whose read hangs", async () => {
     let isHanging = false;
-    fixture = makeService(tree.root, { min_on_s: "0", min_off_s: "0" }, {
+    fixture = makeService(tree.root, { min_on_s: "30", min_off_s: "30" }, {
       room: { startMs: Date.UTC(2026, 0, 15, 6), initialC: 5, outdoorC: -20, heaterRiseCPerS: 0.0005 },
       wrapSensor: (sensor) => ({
         description: sensor.description,
@@ -263,5 +263,30 @@ describe("ThermostatService setpoint", () => {
     fixture = makeService(tree.root, { setpoint: "50" });
     expect(fixture.service.status().setpoint).toBe(55);
     expect(fixture.service.status().setpoint_source).toBe("cloud");
+  });
+
+  test("logs a rejected desired setpoint once", async () => {
+    // 94 °F plus the default hot tolerance of 1 °F reaches the default over_temp_cutoff of 95 °F.
+    const desired = { setpoint: 94, unit: "F", updated_at: "2026-01-15T05:00:00.000Z" };
+    const sentValues: number[] = [];
+    const fetchStub = (async (_url: string, init: RequestInit) => {
+      const body = JSON.parse(String(init.body)) as { readings: Array<{ thermostat_value: number }> };
+      for (const reading of body.readings) sentValues.push(reading.thermostat_value);
+      return Response.json({ stored: body.readings.length, duplicates: 0, desired });
+    }) as unknown as typeof fetch;
+    const settings = { setpoint: "50", device_id: "shop", api_url: "http://127.0.0.1:9", ingest_token: "t", upload_interval_s: "60" };
+    fixture = makeService(tree.root, settings, { fetch: fetchStub });
+    await fixture.service.start();
+
+    await fixture.clock.advance(10 * MINUTE);
+
+    const rejections = fixture.events("desired_setpoint_rejected");
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]).toMatchObject({ device_id: "shop", setpoint: 94, unit: "F", setpoint_in_force: 50 });
+    expect(String(rejections[0]?.reason)).toContain("reaches over_temp_cutoff 95");
+    expect(fixture.service.status().setpoint).toBe(50);
+    // Readings taken after the rejection still carry the setpoint in force, so the cloud can see the mismatch.
+    expect(sentValues.length).toBeGreaterThan(20);
+    expect(new Set(sentValues)).toEqual(new Set([50]));
   });
 });

@@ -28,7 +28,7 @@ export async function readCommand(options: { config: DeviceConfig; logger: Logge
   } else {
     const humidity = sample.humidityPercent === undefined ? "" : `, humidity ${sample.humidityPercent} %`;
     io.out(`${sensor.description}: ${temperature} °${config.unit} (${sample.temperatureC} °C)${humidity}`);
-    if (!check.ok) io.out(`warning: thermo run would reject this reading: ${check.message}`);
+    io.out(check.ok ? "verdict: accepted; thermo run would use this reading" : `verdict: rejected: ${check.message}; thermo run would drop this reading`);
   }
   return check.ok ? EXIT_CODES.ok : EXIT_CODES.startFailure;
 }

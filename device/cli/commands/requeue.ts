@@ -3,10 +3,9 @@
  * back into the outbox, for after a server-side fix or a corrected api_url.
  * Stop the service first, because the running thermo keeps its own count of the outbox.
  */
-import { join } from "node:path";
 import type { Logger } from "../../../lib/log.ts";
 import type { DeviceConfig } from "../../config/load.ts";
-import { DATABASE_FILE, openDeviceDatabase } from "../../outbox/database.ts";
+import { openDataDirDatabase } from "../../outbox/database.ts";
 import { Outbox } from "../../outbox/outbox.ts";
 import { EXIT_CODES } from "../../run/exit-codes.ts";
 import { systemClock } from "../../time/clock.ts";
@@ -14,12 +13,11 @@ import type { CliIo } from "../io.ts";
 
 export function requeueCommand(options: { config: DeviceConfig; logger: Logger; io: CliIo }): number {
   const { config, io } = options;
-  const path = join(config.data_dir, DATABASE_FILE);
   let db;
   try {
-    db = openDeviceDatabase(path);
+    db = openDataDirDatabase(config.data_dir);
   } catch (error) {
-    io.err(`error: opening ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT_CODES.startFailure;
   }
   try {

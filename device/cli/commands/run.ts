@@ -3,13 +3,12 @@
  * handlers that drive the relay off on SIGINT, SIGTERM, uncaught errors and
  * exit, before the relay is claimed.
  */
-import { join } from "node:path";
 import type { Logger } from "../../../lib/log.ts";
 import { createLocalApi } from "../../api/app.ts";
 import type { DeviceConfig } from "../../config/load.ts";
 import { describeConfig } from "../../config/load.ts";
 import { SETPOINT_SOURCES } from "../../control/setpoint-store.ts";
-import { DATABASE_FILE, openDeviceDatabase } from "../../outbox/database.ts";
+import { openDataDirDatabase } from "../../outbox/database.ts";
 import { createHardware, createRelay, createSensor, type HardwareOverrides } from "../../run/create-hardware.ts";
 import { EXIT_CODES } from "../../run/exit-codes.ts";
 import { ThermostatService } from "../../run/thermostat-service.ts";
@@ -37,7 +36,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     const hardware = createHardware(config, options.overrides);
     const sensor = createSensor(config, hardware, logger.child({}, "sensor"), options.overrides);
     const relay = await createRelay(config, hardware, options.overrides);
-    db = openDeviceDatabase(join(config.data_dir, DATABASE_FILE));
+    db = openDataDirDatabase(config.data_dir);
     service = new ThermostatService({ config, clock: hardware.clock, logger: logger.child({}, "thermostat"), sensor, relay, db, version: VERSION, fetch: options.fetch });
   } catch (error) {
     logger.error("start_failed", { error });
@@ -86,6 +85,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     setSetpoint: (value, unit) => service.setSetpoint(value, unit, SETPOINT_SOURCES.localApi),
     deviceUnit: config.unit,
     token: config.api_token,
+    bind: config.api_bind,
     logger: logger.child({}, "api"),
   });
   let server: ReturnType<typeof Bun.serve> | undefined;

@@ -39,8 +39,12 @@ export async function statusCommand(options: { config: DeviceConfig; io: CliIo; 
     return EXIT_CODES.startFailure;
   }
   const body: unknown = await response.json().catch(() => undefined);
+  if (response.status === 401) {
+    io.err(`error: ${url} answered 401; set api_token or api_token_file to the running thermo's token`);
+    return EXIT_CODES.authFailure;
+  }
   if (!response.ok) {
-    io.err(`error: ${url} answered ${response.status}${response.status === 401 ? "; set api_token or api_token_file to the running thermo's token" : ""}`);
+    io.err(`error: ${url} answered ${response.status}`);
     return EXIT_CODES.startFailure;
   }
   const parsed = deviceStatusSchema.safeParse(body);
