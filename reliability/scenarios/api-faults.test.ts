@@ -81,7 +81,7 @@ scenario("API faults through the proxy", { requires: deviceUnavailableReason, ti
     uploadIntervalS: UPLOAD_INTERVAL_S,
     requestTimeoutS: 1,
     // Small batches make many requests, so every kind of fault is met many times.
-    extra: { setpoint: 68, min_off_s: 0, min_on_s: 0, upload_batch_size: 5 },
+    extra: { setpoint: 68, min_off_s: 30, min_on_s: 30, upload_batch_size: 5 },
   });
   try {
     await waitForTaken(dataDir, 1, 20_000);

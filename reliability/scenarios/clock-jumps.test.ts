@@ -49,7 +49,7 @@ for (const [direction, offsetS] of [["backwards", -3600], ["forwards", 3600]] as
       pollIntervalS: POLL_INTERVAL_S,
       uploadIntervalS: 60,
       // 90 °F is above what the simulated room reaches, so only the maximum on time can end the heating.
-      extra: { setpoint: 90, min_off_s: 0, min_on_s: 0, max_on_s: MAX_ON_S, stale_after_s: 30 },
+      extra: { setpoint: 90, min_off_s: 30, min_on_s: 30, max_on_s: MAX_ON_S, stale_after_s: 30 },
       env: stepper.env,
     });
     let unsafe = 0;

@@ -92,7 +92,7 @@ scenario("disk: outbox filesystem full, then freed", { requires: requirements, t
       speed: SPEED,
       pollIntervalS: POLL_INTERVAL_S,
       uploadIntervalS: UPLOAD_INTERVAL_S,
-      extra: { setpoint: 68, min_off_s: 0, min_on_s: 0 },
+      extra: { setpoint: 68, min_off_s: 30, min_on_s: 30 },
     });
     let exitCode: number | undefined;
     void device.exited.then((code) => (exitCode = code));
@@ -137,7 +137,7 @@ scenario("disk: outbox filesystem read-only at start", { requires: requirements,
       speed: SPEED,
       pollIntervalS: POLL_INTERVAL_S,
       uploadIntervalS: UPLOAD_INTERVAL_S,
-      extra: { setpoint: 68, min_off_s: 0, min_on_s: 0 },
+      extra: { setpoint: 68, min_off_s: 30, min_on_s: 30 },
     });
     let exitCode: number | undefined;
     void device.exited.then((code) => (exitCode = code));

@@ -72,7 +72,7 @@ for (const safetyCase of CASES) {
       speed: SPEED,
       pollIntervalS: POLL_INTERVAL_S,
       uploadIntervalS: 60,
-      extra: { setpoint: 68, min_off_s: 0, min_on_s: 0, runaway_window_s: RUNAWAY_WINDOW_S, max_on_s: MAX_ON_S, stale_after_s: STALE_AFTER_S },
+      extra: { setpoint: 68, min_off_s: 30, min_on_s: 30, runaway_window_s: RUNAWAY_WINDOW_S, max_on_s: MAX_ON_S, stale_after_s: STALE_AFTER_S },
       entry: FAULT_ENTRY,
       env: { [FAULTS_FILE_VARIABLE]: faultsFile },
     });

@@ -37,7 +37,7 @@ scenario("store: dynalite down and unprocessed items (device)", { requires: devi
     pollIntervalS: POLL_INTERVAL_S,
     uploadIntervalS: 30,
     requestTimeoutS: 15,
-    extra: { setpoint: 68, min_off_s: 0, min_on_s: 0, upload_batch_size: 20 },
+    extra: { setpoint: 68, min_off_s: 30, min_on_s: 30, upload_batch_size: 20 },
   });
   try {
     await waitForTaken(dataDir, 20, 30_000);
