@@ -11,8 +11,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildDeviceBinary } from "../build/device-binary.ts";
-import { BASELINE_JIT_ENV } from "../device/run/jit-off.ts";
+import { buildDeviceBinary, DEVICE_JIT_POLICY } from "../build/device-binary.ts";
 import { startStack } from "../dev/stack.ts";
 import { Logger } from "../lib/log.ts";
 import { machine, percentile, ratio } from "./stats.ts";
@@ -65,6 +64,10 @@ writeFileSync(helloSource, 'console.log("hello");\nsetInterval(() => {}, 1000);\
 const helloBinary = join(work, "hello");
 const helloBuild = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", helloSource, "--outfile", helloBinary]);
 if (helloBuild.exitCode !== 0) throw new Error(helloBuild.stderr.toString());
+// The same hello-world with thermo's JIT policy shows what the policy alone does to a trivial program.
+const helloPolicyBinary = join(work, "hello-policy");
+const helloPolicyBuild = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", `--compile-jit-policy=${DEVICE_JIT_POLICY}`, helloSource, "--outfile", helloPolicyBinary]);
+if (helloPolicyBuild.exitCode !== 0) throw new Error(helloPolicyBuild.stderr.toString());
 const thermo = await buildDeviceBinary({ target: "bun-linux-x64", outfile: join(work, "thermo") });
 const helloBytes = statSync(helloBinary).size;
 
@@ -75,8 +78,7 @@ try {
   const env = { THERMO_INGEST_TOKEN: stack.tokens.ingest };
 
   const hello = await sampleRun([helloBinary], 5);
-  // thermo run turns the JIT tiers off (device/run/jit-off.ts), so this floor shows what that alone does to hello-world.
-  const helloJitOff = await sampleRun([helloBinary], 5, { [BASELINE_JIT_ENV]: "0" });
+  const helloPolicy = await sampleRun([helloPolicyBinary], 5);
   // A simulated hour at 360× takes 10 s.
   const hour = await sampleRun(runArgs(join(work, "hour"), 360), 10, env);
   // A simulated day at 2880× takes 30 s; the first 10 % is start-up.
@@ -94,7 +96,7 @@ try {
   console.log("| measure | hello-world floor | thermo | ratio | target |\n|---|---|---|---|---|");
   console.log(`| binary size | ${(helloBytes / 2 ** 20).toFixed(1)} MiB | ${(thermo.bytes / 2 ** 20).toFixed(1)} MiB | ${ratio(thermo.bytes, helloBytes)} | |`);
   console.log(`| peak RSS, simulated hour | ${mib(hello.peakKiB)} | ${mib(hour.peakKiB)} | ${ratio(hour.peakKiB, hello.peakKiB)} | ≤ 1.60× |`);
-  console.log(`| peak RSS, simulated hour, against hello-world with the JIT tiers off | ${mib(helloJitOff.peakKiB)} | ${mib(hour.peakKiB)} | ${ratio(hour.peakKiB, helloJitOff.peakKiB)} | |`);
+  console.log(`| peak RSS, simulated hour, against hello-world with thermo's JIT policy | ${mib(helloPolicy.peakKiB)} | ${mib(hour.peakKiB)} | ${ratio(hour.peakKiB, helloPolicy.peakKiB)} | |`);
   console.log(`| peak anonymous RSS (RssAnon), simulated hour | ${mib(hello.peakAnonKiB)} | ${mib(hour.peakAnonKiB)} | ${ratio(hour.peakAnonKiB, hello.peakAnonKiB)} | |`);
   console.log(`| RSS over a simulated 24 h: median of first fifth → last fifth | | ${(early / 1024).toFixed(1)} → ${mib(late)} | ${ratio(late, early)} | no growth |`);
   console.log(`| RssAnon over a simulated 24 h: median of first fifth → last fifth | | ${(anon.early / 1024).toFixed(1)} → ${mib(anon.late)} | ${ratio(anon.late, anon.early)} | no growth |`);

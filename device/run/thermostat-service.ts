@@ -47,7 +47,8 @@ export interface ThermostatServiceOptions {
  * poll interval. Between JavaScriptCore's own collections the garbage of
  * readings and uploads piles up. In a compiled `thermo run` at 2880× speed the
  * anonymous memory climbed from about 12 to 22 MiB before each drop, and
- * stayed at about 11 MiB with regular full collections (bench/device-binary.ts).
+ * stayed at about 10 MiB with this collection (x64; the simulated day of
+ * bench/device-binary.ts shows the same).
  */
 export const POLLS_PER_GARBAGE_COLLECTION = 240;
 

@@ -12,7 +12,6 @@ import { SETPOINT_SOURCES } from "../../control/setpoint-store.ts";
 import { DATABASE_FILE, openDeviceDatabase } from "../../outbox/database.ts";
 import { createHardware, createRelay, createSensor, type HardwareOverrides } from "../../run/create-hardware.ts";
 import { EXIT_CODES } from "../../run/exit-codes.ts";
-import { describeJit } from "../../run/jit-off.ts";
 import { ThermostatService } from "../../run/thermostat-service.ts";
 import { VERSION } from "../../version.ts";
 
@@ -30,7 +29,7 @@ export interface RunCommandOptions {
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const { config, logger } = options;
-  logger.info("thermo_starting", { version: VERSION, jit: describeJit(process.env), config: describeConfig(config) });
+  logger.info("thermo_starting", { version: VERSION, config: describeConfig(config) });
 
   let service: ThermostatService;
   let db;
