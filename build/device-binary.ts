@@ -21,14 +21,38 @@ export const DEVICE_TARGETS = [
 const ROOT = resolve(import.meta.dir, "..");
 
 /**
+ * Scale of JavaScriptCore's JIT tier-up thresholds that the binary starts
+ * with (`--compile-jit-policy`, see Bun.unsafe.setJITPolicy). thermo never
+ * resets it, so its JavaScript stays in the interpreter. The control loop runs
+ * a few times a minute, so the interpreter is fast enough, and without the
+ * JIT's compiled code and compiler pages peak RSS of `thermo run` over a
+ * simulated hour drops from about 59 to 51 MiB (bench/device-binary.ts, x64).
+ * Unlike BUN_JSC_useJIT=0 it keeps bun:ffi working, which the gpio-cdev
+ * relay needs.
+ */
+export const DEVICE_JIT_POLICY = 1_000_000_000;
+
+/** Returns the `bun build` arguments for one binary. */
+export function deviceBuildArgs(options: { target: string; outfile: string }): string[] {
+  return [
+    "build",
+    "--compile",
+    "--minify",
+    "--sourcemap",
+    `--compile-jit-policy=${DEVICE_JIT_POLICY}`,
+    `--target=${options.target}`,
+    join(ROOT, "device.ts"),
+    "--outfile",
+    options.outfile,
+  ];
+}
+
+/**
  * Builds one binary.
  * @throws {Error} with bun's output when the build fails (for example when the runtime download fails)
  */
 export async function buildDeviceBinary(options: { target: string; outfile: string }): Promise<BuiltFile> {
-  const child = Bun.spawn(
-    [process.execPath, "build", "--compile", "--minify", "--sourcemap", `--target=${options.target}`, join(ROOT, "device.ts"), "--outfile", options.outfile],
-    { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
-  );
+  const child = Bun.spawn([process.execPath, ...deviceBuildArgs(options)], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   if (code !== 0) throw new Error(`bun build --compile --target=${options.target} failed with exit code ${code}:\n${stderr || stdout}`);
   // The binary embeds its source map; the separate copy bun also writes is not needed.

@@ -73,14 +73,21 @@ describe.skipIf(shouldSkip)("thermo-linux-arm64 under qemu", () => {
       { stdout: "pipe", stderr: "pipe", env: { ...process.env, THERMO_INGEST_TOKEN: stack.tokens.ingest } },
     );
 
+    // Collect the log while it runs: stopping the device as soon as the cloud has the reading
+    // could land before the device has read the 200 and logged the delivery.
+    let logs = "";
+    const decoder = new TextDecoder();
+    const collected = (async () => {
+      for await (const chunk of child.stderr) logs += decoder.decode(chunk, { stream: true });
+    })();
+    for (let attempt = 0; attempt < 300 && !logs.includes('"event":"upload_delivered"'); attempt++) await Bun.sleep(200);
+
     let latest;
-    for (let attempt = 0; attempt < 300 && latest === undefined; attempt++) {
-      const response = await fetch(`${stack.url}/devices/arm64-smoke/latest`, { headers: { authorization: `Bearer ${stack.tokens.read}` } });
-      if (response.ok) latest = latestResponseSchema.parse(await response.json());
-      else await Bun.sleep(200);
-    }
+    const response = await fetch(`${stack.url}/devices/arm64-smoke/latest`, { headers: { authorization: `Bearer ${stack.tokens.read}` } });
+    if (response.ok) latest = latestResponseSchema.parse(await response.json());
     child.kill("SIGTERM");
-    const [code, logs] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+    const code = await child.exited;
+    await collected;
 
     expect(latest?.reading.device_id).toBe("arm64-smoke");
     expect(latest?.reading.unit).toBe("F");

@@ -60,6 +60,19 @@ describe("ThermostatService", () => {
     expect(readings[0]?.record_date).toMatch(/^2026-01-15T00:00:00\.000-06:00$/);
   });
 
+  test("collects garbage every 240 polls", async () => {
+    let collections = 0;
+    fixture = makeService(tree.root, {}, { collectGarbage: () => collections++ });
+    await fixture.service.start();
+
+    // 15 s polls: 240 polls take an hour.
+    await fixture.clock.advance(HOUR - MINUTE);
+    expect(collections).toBe(0);
+    await fixture.clock.advance(HOUR + MINUTE);
+    expect(collections).toBe(2);
+    expect(fixture.events("garbage_collected")).toHaveLength(2);
+  });
+
   test("keeps the minimum on and off times", async () => {
     fixture = makeService(tree.root, { min_on_s: "300", min_off_s: "600" });
     await fixture.service.start();

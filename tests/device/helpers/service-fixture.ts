@@ -23,7 +23,7 @@ export interface ServiceFixture {
 }
 
 /** Builds the service; `settings` are configuration flags by key, `wrapSensor` can inject faults. */
-export function makeService(dataDir: string, settings: Record<string, string> = {}, options: { wrapSensor?: (sensor: Sensor) => Sensor; room?: ConstructorParameters<typeof RoomModel>[0]; fetch?: typeof fetch } = {}): ServiceFixture {
+export function makeService(dataDir: string, settings: Record<string, string> = {}, options: { wrapSensor?: (sensor: Sensor) => Sensor; room?: ConstructorParameters<typeof RoomModel>[0]; fetch?: typeof fetch; collectGarbage?: () => void } = {}): ServiceFixture {
   const config = loadConfig({
     flags: { sensor: "simulated", relay: "simulated", data_dir: dataDir, timezone: "America/Chicago", ...settings },
     env: {},
@@ -39,7 +39,7 @@ export function makeService(dataDir: string, settings: Record<string, string> = 
   const db = openDeviceDatabase(join(dataDir, "thermo.sqlite"));
   const sink = memorySink();
   const logger = new Logger("test", { sink: sink.sink, level: "debug" });
-  const service = new ThermostatService({ config, clock, logger, sensor, relay, db, version: "test", fetch: options.fetch });
+  const service = new ThermostatService({ config, clock, logger, sensor, relay, db, version: "test", fetch: options.fetch, collectGarbage: options.collectGarbage });
   return {
     clock,
     room,
