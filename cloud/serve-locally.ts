@@ -9,6 +9,9 @@ import type { AppEnv } from "./context.ts";
  */
 const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
 
+/** Time in-flight requests get to finish when the server stops, in ms. */
+const STOP_GRACE_MS = 3000;
+
 export interface LocalServer {
   url: string;
   port: number;
@@ -29,7 +32,13 @@ export function startServer(app: Hono<AppEnv>, options: { port: number; hostname
   try {
     const server = Bun.serve({ port: options.port, hostname, fetch: app.fetch, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
     const port = server.port ?? options.port;
-    return { url: `http://${hostname}:${port}`, port, stop: () => server.stop(true) };
+    const stop = async () => {
+      // In-flight requests get a moment to finish, so none is cut between the store and its answer.
+      const graceful = server.stop(false);
+      const timedOut = await Promise.race([graceful.then(() => false), Bun.sleep(STOP_GRACE_MS).then(() => true)]);
+      if (timedOut) await server.stop(true);
+    };
+    return { url: `http://${hostname}:${port}`, port, stop };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "EADDRINUSE") throw new ServeError(`port ${options.port} on ${hostname} is already in use; stop the other program or pass --port with another number`, { cause: error });

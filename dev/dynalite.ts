@@ -3,6 +3,9 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import dynalite from "dynalite";
 
+/** Time in-flight requests get to finish when the server closes, in ms. */
+const CLOSE_GRACE_MS = 5000;
+
 export interface LocalDynamo {
   /** e.g. `http://127.0.0.1:41234` */
   endpoint: string;
@@ -32,8 +35,15 @@ export async function startDynalite(options: LocalDynamoOptions = {}): Promise<L
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error?: Error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections?.();
+        // Idle keep-alive connections would hold close() open. Busy ones finish their request
+        // first: cutting one mid-write made dynalite throw "Database is closed" in this process.
+        const forceTimer = setTimeout(() => server.closeAllConnections?.(), CLOSE_GRACE_MS);
+        server.close((error?: Error) => {
+          clearTimeout(forceTimer);
+          if (error) reject(error);
+          else resolve();
+        });
+        server.closeIdleConnections?.();
       }),
   };
 }
