@@ -68,6 +68,7 @@ export class UploadLoop {
   private record(outcome: UploadOutcome): number {
     const { clock, logger, intervalMs } = this.options;
     const nowMs = clock.now();
+    const monotonicMs = clock.monotonicNow();
     if (outcome.kind === "idle") return intervalMs;
     this.status.lastAttemptAtMs = nowMs;
 
@@ -89,10 +90,10 @@ export class UploadLoop {
       const unconfirmed = this.unconfirmed ?? { count: 0, loggedAtMs: Number.NEGATIVE_INFINITY };
       unconfirmed.count++;
       this.unconfirmed = unconfirmed;
-      if (nowMs - unconfirmed.loggedAtMs >= intervalMs) {
+      if (monotonicMs - unconfirmed.loggedAtMs >= intervalMs) {
         logger.warn("upload_unconfirmed", { status: outcome.status, content_type: outcome.contentType, error: outcome.error, responses: unconfirmed.count, attempt: this.status.consecutiveFailures, delay_ms: backoffMs });
         unconfirmed.count = 0;
-        unconfirmed.loggedAtMs = nowMs;
+        unconfirmed.loggedAtMs = monotonicMs;
       }
       return backoffMs;
     }

@@ -52,11 +52,17 @@ export interface ThermostatServiceOptions {
  */
 export const POLLS_PER_GARBAGE_COLLECTION = 240;
 
+/** Wall-clock steps larger than this are logged, in ms. Smaller ones are NTP corrections of a clock that was already close. */
+export const WALL_CLOCK_STEP_LOG_MS = 5_000;
+
 /** The newest accepted reading, in the device's unit. */
 export interface AcceptedReading {
   temperature: number;
   humidity: number | undefined;
+  /** Wall-clock ms since the epoch, for the reading's timestamp. */
   atMs: number;
+  /** Monotonic ms, for its age. */
+  atMonotonicMs: number;
 }
 
 export class ThermostatService {
@@ -84,12 +90,14 @@ export class ThermostatService {
   /** Readings the outbox failed to commit since the last line about them, and when that line was written; undefined while commits succeed. */
   private appendFailures: { count: number; loggedAtMs: number } | undefined;
   private pollsSinceCollection = 0;
+  /** Wall clock minus monotonic clock at the last poll, to notice steps of the wall clock. */
+  private wallOffsetMs: number | undefined;
 
   constructor(options: ThermostatServiceOptions) {
     const { config, clock, logger, db } = options;
     this.options = options;
     this.log = logger;
-    this.startedAtMs = clock.now();
+    this.startedAtMs = clock.monotonicNow();
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.relay = new RelayGuard({ driver: options.relay, clock, logger: logger.child({}, "relay") });
     this.filter = new PlausibilityFilter(options.sensor.rangeC);
@@ -176,16 +184,28 @@ export class ThermostatService {
     void this.stop(`fatal: ${error instanceof Error ? error.message : String(error)}`, exitCode);
   }
 
+  /** Polls on the monotonic clock, so wall-clock steps neither pause polling nor cause a burst of catch-up polls. */
   private async runSensorLoop(): Promise<void> {
     const { clock, config } = this.options;
     const pollMs = config.poll_interval_s * 1000;
-    let nextMs = clock.now();
+    let nextMs = clock.monotonicNow();
     while (!this.abort.signal.aborted) {
+      this.logWallClockStep();
       await this.takeReading(pollMs);
       this.collectGarbageWhenDue();
-      nextMs = Math.max(nextMs + pollMs, clock.now());
-      await clock.sleep(nextMs - clock.now(), this.abort.signal).catch(() => undefined);
+      nextMs = Math.max(nextMs + pollMs, clock.monotonicNow());
+      await clock.sleep(nextMs - clock.monotonicNow(), this.abort.signal).catch(() => undefined);
     }
+  }
+
+  /** Logs a step of the wall clock, because reading timestamps jump with it while control goes on unaffected. */
+  private logWallClockStep(): void {
+    const { clock } = this.options;
+    const offsetMs = clock.now() - clock.monotonicNow();
+    const previousMs = this.wallOffsetMs;
+    this.wallOffsetMs = offsetMs;
+    if (previousMs === undefined || Math.abs(offsetMs - previousMs) <= WALL_CLOCK_STEP_LOG_MS) return;
+    this.log.warn("wall_clock_stepped", { step_s: Math.round((offsetMs - previousMs) / 1000), now: new Date(clock.now()).toISOString() });
   }
 
   private async takeReading(pollMs: number): Promise<void> {
@@ -205,7 +225,8 @@ export class ThermostatService {
     }
 
     const atMs = clock.now();
-    const check = this.filter.check(sample, atMs);
+    const atMonotonicMs = clock.monotonicNow();
+    const check = this.filter.check(sample, atMonotonicMs);
     if (!check.ok) {
       health.rejectedTotal++;
       health.lastRejection = check.message;
@@ -220,7 +241,7 @@ export class ThermostatService {
 
     const temperature = Math.round(fromCelsius(sample.temperatureC, config.unit) * 1000) / 1000;
     const humidity = sample.humidityPercent === undefined ? undefined : Math.round(sample.humidityPercent * 10) / 10;
-    this.latest = { temperature, humidity, atMs };
+    this.latest = { temperature, humidity, atMs, atMonotonicMs };
     this.commitReading(this.latest);
     this.queueDecision("reading");
   }
@@ -252,7 +273,7 @@ export class ThermostatService {
     } catch (error) {
       // Heating goes on without history. A full or read-only disk fails every poll, so one line per
       // upload interval says how many readings were lost, enough for someone to free the disk.
-      const nowMs = this.options.clock.now();
+      const nowMs = this.options.clock.monotonicNow();
       const failures = this.appendFailures ?? { count: 0, loggedAtMs: Number.NEGATIVE_INFINITY };
       failures.count++;
       this.appendFailures = failures;
@@ -274,8 +295,8 @@ export class ThermostatService {
     const { clock, config } = this.options;
     const staleMs = config.stale_after_s * 1000;
     while (!this.abort.signal.aborted) {
-      const deadlineMs = (this.latest?.atMs ?? clock.now()) + staleMs + 1;
-      const waitMs = deadlineMs - clock.now();
+      const deadlineMs = (this.latest?.atMonotonicMs ?? clock.monotonicNow()) + staleMs + 1;
+      const waitMs = deadlineMs - clock.monotonicNow();
       if (waitMs <= 0) {
         if (this.relay.isOn) this.queueDecision("watchdog");
         await clock.sleep(Math.min(staleMs, 1000), this.abort.signal).catch(() => undefined);
@@ -293,8 +314,8 @@ export class ThermostatService {
   private async decide(trigger: string): Promise<void> {
     if (this.abort.signal.aborted) return;
     const { clock } = this.options;
-    const reading = this.sensorHealth.isLatestAccepted && this.latest !== undefined ? { temperature: this.latest.temperature, atMs: this.latest.atMs } : undefined;
-    const decision = this.controller.decide({ nowMs: clock.now(), isOn: this.relay.isOn, sinceMs: this.relay.sinceMs, reading });
+    const reading = this.sensorHealth.isLatestAccepted && this.latest !== undefined ? { temperature: this.latest.temperature, atMs: this.latest.atMonotonicMs } : undefined;
+    const decision = this.controller.decide({ nowMs: clock.monotonicNow(), isOn: this.relay.isOn, sinceMs: this.relay.sinceMs, reading });
     const previous = this.lastDecision;
     this.lastDecision = decision;
     this.log.debug("control_decision", { trigger, on: decision.isOn, reason: decision.reason, temperature: reading?.temperature, setpoint: this.controller.setpoint, recheck_at_ms: decision.recheckAtMs });
@@ -339,7 +360,7 @@ export class ThermostatService {
     return buildStatus({
       config: this.options.config,
       version: this.options.version,
-      nowMs: this.options.clock.now(),
+      clock: this.options.clock,
       startedAtMs: this.startedAtMs,
       latest: this.latest,
       relay: this.relay,
