@@ -24,7 +24,19 @@ export interface StatusParts {
   sensorDescription: string;
   sensorHealth: SensorHealth;
   upload: UploadStatus | undefined;
-  outbox: Outbox;
+  uploadsConfigured: boolean;
+  /** Undefined while the database is unavailable. */
+  outbox: Outbox | undefined;
+  /** Why the database is unavailable. */
+  outboxError: unknown;
+}
+
+function describeOutbox(outbox: Outbox | undefined, error: unknown, time: (ms: number | undefined) => string | null): DeviceStatus["outbox"] {
+  if (outbox === undefined) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { available: false, error: message, depth: null, dead_letters: null, evicted_total: null, oldest_at: null };
+  }
+  return { available: true, error: null, depth: outbox.depth, dead_letters: outbox.deadLetterCount, evicted_total: outbox.evictedTotal, oldest_at: time(outbox.oldestInstantMs) };
 }
 
 export function buildStatus(parts: StatusParts): DeviceStatus {
@@ -54,18 +66,13 @@ export function buildStatus(parts: StatusParts): DeviceStatus {
       last_rejection: parts.sensorHealth.lastRejection ?? null,
     },
     upload: {
-      configured: parts.upload !== undefined,
+      configured: parts.uploadsConfigured,
       last_success_at: time(parts.upload?.lastSuccessAtMs),
       last_attempt_at: time(parts.upload?.lastAttemptAtMs),
       last_error: parts.upload?.lastError ?? null,
       consecutive_failures: parts.upload?.consecutiveFailures ?? 0,
     },
-    outbox: {
-      depth: parts.outbox.depth,
-      dead_letters: parts.outbox.deadLetterCount,
-      evicted_total: parts.outbox.evictedTotal,
-      oldest_at: time(parts.outbox.oldestInstantMs),
-    },
+    outbox: describeOutbox(parts.outbox, parts.outboxError, time),
     safety: {
       runaway_lockout_until: faults.runawayLockoutUntilMs === Number.POSITIVE_INFINITY ? "until restart" : monotonicTime(faults.runawayLockoutUntilMs),
       max_on_cooldown_until: monotonicTime(faults.maxOnCooldownUntilMs),

@@ -35,7 +35,12 @@ export interface ThermostatServiceOptions {
   logger: Logger;
   sensor: Sensor;
   relay: RelayDriver;
-  db: Database;
+  /** The device database, or undefined when it could not be opened; heating then goes on without history. */
+  db: Database | undefined;
+  /** Why `db` is undefined, for the log and the status. */
+  databaseError?: unknown;
+  /** Opens the database again while `db` is unavailable, every upload interval. The service closes a database it opened this way. */
+  openDatabase?: () => Database;
   version: string;
   fetch?: typeof fetch;
   /** Runs a full garbage collection. @default a synchronous Bun.gc(true) */
@@ -69,15 +74,19 @@ export class ThermostatService {
   /** Resolves with the process exit code once the service has stopped. */
   readonly exited: Promise<number>;
   readonly relay: RelayGuard;
-  readonly outbox: Outbox;
   readonly controller: Controller;
   private readonly options: ThermostatServiceOptions;
   private readonly log: Logger;
   private readonly abort = new AbortController();
   private readonly filter: PlausibilityFilter;
-  private readonly setpoints: SetpointStore;
+  private setpoints: SetpointStore | undefined;
   private readonly sensorHealth = createSensorHealth();
-  private readonly uploadLoop: UploadLoop | undefined;
+  private uploadLoop: UploadLoop | undefined;
+  private outboxInUse: Outbox | undefined;
+  /** Why the database could not be opened, while it is unavailable. */
+  private databaseError: unknown;
+  /** A database the service opened itself after start, closed on stop. */
+  private ownedDb: Database | undefined;
   private readonly startedAtMs: number;
   private resolveExit!: (code: number) => void;
   private latest: AcceptedReading | undefined;
@@ -101,17 +110,37 @@ export class ThermostatService {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.relay = new RelayGuard({ driver: options.relay, clock, logger: logger.child({}, "relay") });
     this.filter = new PlausibilityFilter(options.sensor.rangeC);
-    this.outbox = new Outbox({ db, maxReadings: config.outbox_max_readings, clock, logger: logger.child({}, "outbox") });
+    this.setpointSource = SETPOINT_SOURCES.config;
+    this.controller = new Controller(controlSettingsFromConfig(config, config.setpoint));
+    if (db === undefined) this.databaseError = options.databaseError ?? new Error("the database has not been opened");
+    else this.attachDatabase(db);
+  }
 
+  /** The outbox, or undefined while the database is unavailable. */
+  get outbox(): Outbox | undefined {
+    return this.outboxInUse;
+  }
+
+  /** Builds the outbox, setpoint store and uploader on an open database. */
+  private attachDatabase(db: Database): Outbox {
+    const { config, clock, logger } = this.options;
+    const outbox = new Outbox({ db, maxReadings: config.outbox_max_readings, clock, logger: logger.child({}, "outbox") });
     this.setpoints = new SetpointStore({ db, configSetpoint: config.setpoint, unit: config.unit });
-    const saved = this.setpoints.load();
-    this.setpointSource = saved.source;
-    this.appliedDesiredUpdatedAt = saved.desiredUpdatedAt;
-    this.controller = new Controller(controlSettingsFromConfig(config, saved.setpoint));
+    if (this.setpointSource === SETPOINT_SOURCES.config) {
+      const saved = this.setpoints.load();
+      this.setpointSource = saved.source;
+      this.appliedDesiredUpdatedAt = saved.desiredUpdatedAt;
+      this.controller.setSetpoint(saved.setpoint);
+    } else {
+      // A setpoint changed while the database was unavailable wins over the saved one.
+      this.setpoints.save({ setpoint: this.controller.setpoint, source: this.setpointSource, nowMs: clock.now(), desiredUpdatedAt: this.appliedDesiredUpdatedAt });
+    }
+    this.outboxInUse = outbox;
+    this.databaseError = undefined;
 
     if (config.api_url !== undefined && config.ingest_token !== undefined) {
       const uploader = new Uploader({
-        outbox: this.outbox,
+        outbox,
         apiUrl: config.api_url,
         token: config.ingest_token,
         deviceId: config.device_id,
@@ -120,9 +149,39 @@ export class ThermostatService {
         clock,
         logger: logger.child({}, "uploader"),
         onDesired: (desired) => this.applyDesired(desired),
-        fetch: options.fetch,
+        fetch: this.options.fetch,
       });
       this.uploadLoop = new UploadLoop({ uploader, clock, logger: logger.child({}, "uploader"), intervalMs: config.upload_interval_s * 1000, signal: this.abort.signal });
+    }
+    return outbox;
+  }
+
+  private startUploadLoop(): void {
+    if (this.uploadLoop === undefined) return;
+    this.loops.push(this.uploadLoop.run().catch((error: unknown) => this.fail(error, EXIT_CODES.crash)));
+  }
+
+  /** Opens the database every upload interval while it is unavailable, then starts committing and uploading. */
+  private async runDatabaseRetry(): Promise<void> {
+    const { clock, config, openDatabase } = this.options;
+    if (openDatabase === undefined) return;
+    while (this.outboxInUse === undefined && !this.abort.signal.aborted) {
+      await clock.sleep(config.upload_interval_s * 1000, this.abort.signal).catch(() => undefined);
+      if (this.abort.signal.aborted) return;
+      let db: Database;
+      try {
+        db = openDatabase();
+      } catch (error) {
+        // Reported with the lost readings in commitReading, once per upload interval.
+        this.databaseError = error;
+        this.log.debug("database_open_failed", { error });
+        continue;
+      }
+      this.ownedDb = db;
+      const outbox = this.attachDatabase(db);
+      this.log.info("database_opened", { data_dir: config.data_dir, outbox_depth: outbox.depth, setpoint: this.controller.setpoint, setpoint_source: this.setpointSource });
+      this.queueDecision("database_opened");
+      this.startUploadLoop();
     }
   }
 
@@ -141,12 +200,16 @@ export class ThermostatService {
       setpoint: this.controller.setpoint,
       setpoint_source: this.setpointSource,
       unit: config.unit,
-      outbox_depth: this.outbox.depth,
+      outbox_depth: this.outboxInUse?.depth ?? null,
     });
-    if (this.uploadLoop === undefined) this.log.warn("uploads_disabled", { reason: "api_url is not set; readings stay in the outbox" });
+    if (this.outboxInUse === undefined) {
+      this.log.error("outbox_unavailable", { data_dir: config.data_dir, error: this.databaseError, retry_s: this.options.openDatabase === undefined ? null : config.upload_interval_s });
+    }
+    const hasUploads = config.api_url !== undefined && config.ingest_token !== undefined;
+    if (!hasUploads) this.log.warn("uploads_disabled", { reason: "api_url is not set; readings stay in the outbox" });
 
-    this.loops = [this.runSensorLoop(), this.runWatchdog()];
-    if (this.uploadLoop !== undefined) this.loops.push(this.uploadLoop.run().catch((error: unknown) => this.fail(error, EXIT_CODES.crash)));
+    this.loops = [this.runSensorLoop(), this.runWatchdog(), this.runDatabaseRetry()];
+    this.startUploadLoop();
   }
 
   /** Stops the loops, drives the relay off and releases it. Safe to call more than once. */
@@ -171,7 +234,8 @@ export class ThermostatService {
       this.log.error("relay_off_failed", { error });
       code = code === EXIT_CODES.ok ? EXIT_CODES.relayFailure : code;
     }
-    this.log.info("thermostat_stopped", { reason, exit_code: code, outbox_depth: this.outbox.depth });
+    this.log.info("thermostat_stopped", { reason, exit_code: code, outbox_depth: this.outboxInUse?.depth ?? null });
+    this.ownedDb?.close();
     this.resolveExit(code);
   }
 
@@ -269,7 +333,8 @@ export class ThermostatService {
     };
     if (reading.humidity !== undefined) wire.humidity = reading.humidity;
     try {
-      this.outbox.append(wire, reading.atMs);
+      if (this.outboxInUse === undefined) throw new Error("outbox unavailable: the database could not be opened", { cause: this.databaseError });
+      this.outboxInUse.append(wire, reading.atMs);
     } catch (error) {
       // Heating goes on without history. A full or read-only disk fails every poll, so one line per
       // upload interval says how many readings were lost, enough for someone to free the disk.
@@ -334,7 +399,8 @@ export class ThermostatService {
     const previous = this.controller.setpoint;
     this.controller.setSetpoint(check.setpoint);
     this.setpointSource = source;
-    this.setpoints.save({ setpoint: check.setpoint, source, nowMs: clock.now(), desiredUpdatedAt });
+    // Without a database the setpoint holds until restart and is saved once the database opens.
+    this.setpoints?.save({ setpoint: check.setpoint, source, nowMs: clock.now(), desiredUpdatedAt });
     this.log.info("setpoint_changed", { from: previous, to: check.setpoint, unit: config.unit, source });
     this.queueDecision("setpoint");
     return check;
@@ -370,7 +436,9 @@ export class ThermostatService {
       sensorDescription: this.options.sensor.description,
       sensorHealth: this.sensorHealth,
       upload: this.uploadLoop?.status,
-      outbox: this.outbox,
+      uploadsConfigured: this.options.config.api_url !== undefined && this.options.config.ingest_token !== undefined,
+      outbox: this.outboxInUse,
+      outboxError: this.databaseError,
     });
   }
 }
