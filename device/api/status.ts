@@ -33,10 +33,14 @@ export const deviceStatusSchema = z.object({
     last_error: z.string().nullable(),
     consecutive_failures: z.number(),
   }),
+  /** Counts are null while the database cannot be opened (read-only or full disk); readings are then lost, not queued. */
   outbox: z.object({
-    depth: z.number(),
-    dead_letters: z.number(),
-    evicted_total: z.number(),
+    available: z.boolean(),
+    /** Why the database cannot be opened, while it is unavailable. */
+    error: z.string().nullable(),
+    depth: z.number().nullable(),
+    dead_letters: z.number().nullable(),
+    evicted_total: z.number().nullable(),
     oldest_at: z.string().nullable(),
   }),
   safety: z.object({

@@ -1,6 +1,9 @@
 /**
  * The thermostat's decision rule, free of I/O so tests can run a simulated
- * day in milliseconds. Temperatures are in the device's unit.
+ * day in milliseconds. Temperatures are in the device's unit. Every time is
+ * on the monotonic clock (`Clock.monotonicNow`), so a step of the wall clock
+ * cannot shorten or stretch the minimum and maximum times, the runaway
+ * window or the stale cut-off.
  *
  * Order of the rules, first match wins:
  *   1. unknown reading (failed or rejected)       → off
@@ -37,8 +40,9 @@ export interface ControlSettings {
 }
 
 export interface ControlInput {
+  /** Monotonic ms, as are all times here. */
   nowMs: number;
-  /** Whether the relay is on now, and since when (ms since the epoch). */
+  /** Whether the relay is on now, and since when. */
   isOn: boolean;
   sinceMs: number;
   /** The newest accepted reading, or undefined when the latest attempt failed or was rejected. */
@@ -47,7 +51,7 @@ export interface ControlInput {
 
 /** Safety state the controller keeps between decisions, for status and logs. */
 export interface ControllerFaults {
-  /** When a runaway lockout ends (ms since the epoch); Infinity until restart; undefined when none. */
+  /** When a runaway lockout ends (monotonic ms); Infinity until restart; undefined when none. */
   runawayLockoutUntilMs: number | undefined;
   maxOnCooldownUntilMs: number | undefined;
   lastOverTemperatureAtMs: number | undefined;

@@ -45,20 +45,29 @@ const MIGRATIONS: readonly string[] = [
 export function openDeviceDatabase(path: string): Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { create: true, strict: true });
+  try {
+    prepareDatabase(db, path);
+  } catch (error) {
+    // On a read-only filesystem the file can open and the first write fail; the handle must not leak.
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function prepareDatabase(db: Database, path: string): void {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA busy_timeout = 5000");
 
   const row = db.query("PRAGMA user_version").get() as { user_version: number };
   if (row.user_version > SCHEMA_VERSION) {
-    db.close();
     throw new Error(`database ${path} has schema version ${row.user_version}, newer than this thermo (${SCHEMA_VERSION}); install the newer thermo or move the file away`);
   }
   db.transaction(() => {
     for (let version = row.user_version; version < SCHEMA_VERSION; version++) db.exec(MIGRATIONS[version] ?? "");
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   })();
-  return db;
 }
 
 /** Error codes that mean the user running thermo may not create or write the database. */
@@ -70,6 +79,20 @@ function currentUserName(): string {
   } catch {
     return `uid ${process.getuid?.() ?? "unknown"}`;
   }
+}
+
+/**
+ * Returns whether an error from opening the database is a storage condition
+ * that can clear while thermo runs (a read-only remount, a full disk, an I/O
+ * error, a lock, a permission fixed by hand), so heating goes on without
+ * history. Other errors, such as ENOTDIR or a newer schema, need a new
+ * configuration or binary.
+ */
+export function isStorageUnavailableError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== "string") return false;
+  if (["EROFS", "EACCES", "EPERM", "ENOSPC", "EIO", "EBUSY"].includes(code)) return true;
+  return /^SQLITE_(CANTOPEN|READONLY|FULL|IOERR|BUSY|LOCKED|PERM)/.test(code);
 }
 
 /** Wraps an error from opening the database in `dataDir` in one that names the data_dir setting and the fix. */

@@ -2,7 +2,8 @@
  * Runs the uploader until stopped: drains the outbox batch after batch, waits
  * `intervalMs` when it is empty, and after a failure waits a capped
  * exponential backoff with jitter (the shared helper) or the server's
- * Retry-After, whichever is longer.
+ * Retry-After, whichever is longer. A 2xx that does not confirm its batch
+ * is a failure too, logged at most once per `intervalMs`.
  */
 import { backoffDelayMs } from "../../lib/retry.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -37,6 +38,8 @@ export interface UploadLoopOptions {
 export class UploadLoop {
   readonly status: UploadStatus = { lastSuccessAtMs: undefined, lastAttemptAtMs: undefined, lastError: undefined, consecutiveFailures: 0 };
   private readonly options: UploadLoopOptions;
+  /** Unconfirmed 2xx responses since the last line about them, and when that line was written; undefined after a delivery. */
+  private unconfirmed: { count: number; loggedAtMs: number } | undefined;
 
   constructor(options: UploadLoopOptions) {
     this.options = options;
@@ -65,11 +68,15 @@ export class UploadLoop {
   private record(outcome: UploadOutcome): number {
     const { clock, logger, intervalMs } = this.options;
     const nowMs = clock.now();
+    const monotonicMs = clock.monotonicNow();
     if (outcome.kind === "idle") return intervalMs;
     this.status.lastAttemptAtMs = nowMs;
 
     if (outcome.kind === "delivered" || outcome.kind === "dead_lettered") {
-      if (outcome.kind === "delivered") this.status.lastSuccessAtMs = nowMs;
+      if (outcome.kind === "delivered") {
+        this.status.lastSuccessAtMs = nowMs;
+        this.unconfirmed = undefined;
+      }
       this.status.consecutiveFailures = 0;
       this.status.lastError = undefined;
       return 0;
@@ -78,6 +85,18 @@ export class UploadLoop {
     this.status.consecutiveFailures++;
     this.status.lastError = outcome.error;
     const backoffMs = UPLOAD_BACKOFF_FLOOR_MS + backoffDelayMs(this.status.consecutiveFailures, { baseMs: UPLOAD_BACKOFF_BASE_MS, capMs: UPLOAD_BACKOFF_CAP_MS, random: this.options.random });
+    if (outcome.kind === "unconfirmed") {
+      // A captive portal or a wrong api_url answers every attempt the same way, so one line per interval is enough.
+      const unconfirmed = this.unconfirmed ?? { count: 0, loggedAtMs: Number.NEGATIVE_INFINITY };
+      unconfirmed.count++;
+      this.unconfirmed = unconfirmed;
+      if (monotonicMs - unconfirmed.loggedAtMs >= intervalMs) {
+        logger.warn("upload_unconfirmed", { status: outcome.status, content_type: outcome.contentType, error: outcome.error, responses: unconfirmed.count, attempt: this.status.consecutiveFailures, delay_ms: backoffMs });
+        unconfirmed.count = 0;
+        unconfirmed.loggedAtMs = monotonicMs;
+      }
+      return backoffMs;
+    }
     const delayMs = outcome.retryAfterMs === 0 ? 0 : Math.max(backoffMs, outcome.retryAfterMs ?? 0);
     const fields = { status: outcome.status, error: outcome.error, attempt: this.status.consecutiveFailures, delay_ms: delayMs, retry_after_ms: outcome.retryAfterMs };
     if (outcome.isAuthFailure) logger.error("upload_unauthorized", fields);

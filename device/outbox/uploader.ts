@@ -4,7 +4,8 @@
  *
  * | response                | readings                         | next                         |
  * |-------------------------|----------------------------------|------------------------------|
- * | 2xx                     | removed                          | next batch                   |
+ * | 2xx confirming all      | removed                          | next batch                   |
+ * | 2xx not confirming all  | kept                             | back off                     |
  * | 400 naming readings     | those dead-lettered              | rest sent again              |
  * | 400 naming none         | sent one at a time to find them  | next batch                   |
  * | 401, 403                | kept                             | back off; never dead-lettered|
@@ -12,11 +13,15 @@
  * | 413                     | kept; batch size halved          | again; one reading → dead    |
  * | other 4xx               | kept up to 3 tries, then dead    | back off                     |
  *
+ * A 2xx confirms the batch only when its body is an ingest response whose
+ * `stored + duplicates` equals the readings sent. A bare 2xx from a captive
+ * portal or from another web server at api_url therefore keeps the rows.
  * The server's writes are idempotent on (device, instant), so a batch sent
- * again after a crash between its 2xx and the delete is never stored twice.
+ * again after a crash between its 2xx and the delete, or after an
+ * unconfirmed 2xx that the API did store, is never stored twice.
  */
 import type { Logger } from "../../lib/log.ts";
-import { errorResponseSchema, ingestResponseSchema, MAX_BATCH_READINGS, type DesiredState } from "../../schema.ts";
+import { errorResponseSchema, ingestResponseSchema, MAX_BATCH_READINGS, type DesiredState, type IngestResponse } from "../../schema.ts";
 import { redactSecretsInText } from "../config/redact-url.ts";
 import type { Clock } from "../time/clock.ts";
 import type { Outbox, QueuedReading } from "./outbox.ts";
@@ -29,6 +34,8 @@ export type UploadOutcome =
   | { kind: "idle" }
   | { kind: "delivered"; count: number; stored: number; duplicates: number }
   | { kind: "dead_lettered"; count: number; status: number }
+  /** A 2xx whose body does not confirm the batch; the readings stay in the outbox. */
+  | { kind: "unconfirmed"; status: number; contentType: string | undefined; error: string }
   | { kind: "retry"; status: number | undefined; retryAfterMs: number | undefined; error: string; isAuthFailure: boolean };
 
 export interface UploaderOptions {
@@ -56,6 +63,25 @@ function problemIndices(problems: Array<{ field: string }>): Set<number> {
     if (match !== null) indices.add(Number(match[1]));
   }
   return indices;
+}
+
+/**
+ * Checks that a 2xx body confirms a batch of `sent` readings: an ingest
+ * response with `stored + duplicates === sent`. The reason never quotes the
+ * body, which may echo a URL with a token.
+ */
+export function checkIngestResponse(bodyText: string, sent: number): { ok: true; response: IngestResponse } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch {
+    return { ok: false, reason: `is not an ingest response: the ${bodyText.length}-byte body is not JSON` };
+  }
+  const parsed = ingestResponseSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: "is not an ingest response: the body lacks stored, duplicates or desired" };
+  const { stored, duplicates } = parsed.data;
+  if (stored + duplicates !== sent) return { ok: false, reason: `confirms ${stored + duplicates} of ${sent} readings (stored ${stored}, duplicates ${duplicates})` };
+  return { ok: true, response: parsed.data };
 }
 
 export class Uploader {
@@ -101,7 +127,7 @@ export class Uploader {
     const elapsedMs = Math.round(performance.now() - startedMs);
     const ids = batch.map((entry) => entry.id);
 
-    if (response.ok) return this.handleSuccess(ids, bodyText, elapsedMs);
+    if (response.ok) return this.handleSuccess(ids, response, bodyText, elapsedMs);
 
     const status = response.status;
     const retryAfterMs = parseRetryAfterMs(response.headers.get("retry-after"), this.options.clock.now());
@@ -141,24 +167,19 @@ export class Uploader {
     });
   }
 
-  private handleSuccess(ids: number[], bodyText: string, elapsedMs: number): UploadOutcome {
+  private handleSuccess(ids: number[], response: Response, bodyText: string, elapsedMs: number): UploadOutcome {
     const { outbox, logger } = this.options;
+    const check = checkIngestResponse(bodyText, ids.length);
+    if (!check.ok) {
+      // A content type is a short token; the slice and redaction keep a hostile header out of the log.
+      const header = response.headers.get("content-type");
+      const contentType = header === null ? undefined : this.redact(header.slice(0, 100));
+      return { kind: "unconfirmed", status: response.status, contentType, error: `HTTP ${response.status} (${contentType ?? "no content type"}) ${check.reason}` };
+    }
+
+    const { stored, duplicates, desired } = check.response;
     outbox.remove(ids);
     this.unexpected4xx = { headId: 0, tries: 0 };
-
-    let parsed: ReturnType<typeof ingestResponseSchema.safeParse>;
-    try {
-      parsed = ingestResponseSchema.safeParse(JSON.parse(bodyText));
-    } catch {
-      parsed = ingestResponseSchema.safeParse(undefined);
-    }
-    if (!parsed.success) {
-      // The server stored the batch (2xx); an unreadable body only loses the desired state.
-      logger.warnOnce("ingest-response-unreadable", "upload_response_unreadable", { body_bytes: bodyText.length });
-      logger.info("upload_delivered", { readings: ids.length, ms: elapsedMs, depth: outbox.depth });
-      return { kind: "delivered", count: ids.length, stored: ids.length, duplicates: 0 };
-    }
-    const { stored, duplicates, desired } = parsed.data;
     logger.info("upload_delivered", { readings: ids.length, stored, duplicates, ms: elapsedMs, depth: outbox.depth });
     if (desired !== null) this.options.onDesired?.(desired);
     return { kind: "delivered", count: ids.length, stored, duplicates };

@@ -26,7 +26,7 @@ export class RelayGuard {
     this.driver = options.driver;
     this.clock = options.clock;
     this.logger = options.logger;
-    this.changedAtMs = options.clock.now();
+    this.changedAtMs = options.clock.monotonicNow();
   }
 
   /** Whether the heater is on, as last written and verified. */
@@ -34,7 +34,7 @@ export class RelayGuard {
     return this.state;
   }
 
-  /** When the state last changed (or the relay was opened), in ms since the epoch. */
+  /** When the state last changed (or the relay was opened), on the clock's monotonic time. */
   get sinceMs(): number {
     return this.changedAtMs;
   }
@@ -63,7 +63,7 @@ export class RelayGuard {
     await this.driver.open();
     await this.verify(false, "open");
     this.state = false;
-    this.changedAtMs = this.clock.now();
+    this.changedAtMs = this.clock.monotonicNow();
     this.logger.info("relay_opened", { relay: this.driver.description, on: false });
   }
 
@@ -77,7 +77,7 @@ export class RelayGuard {
     await this.verify(isOn, "write");
     const previousSinceMs = this.changedAtMs;
     this.state = isOn;
-    this.changedAtMs = this.clock.now();
+    this.changedAtMs = this.clock.monotonicNow();
     this.logger.info("relay_switched", { relay: this.driver.description, on: isOn, reason, previous_state_s: Math.round((this.changedAtMs - previousSinceMs) / 1000) });
   }
 

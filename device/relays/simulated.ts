@@ -30,7 +30,7 @@ export class SimulatedRelay implements RelayDriver {
   async write(isOn: boolean): Promise<void> {
     if (this.failWrites) throw new RelayError({ relay: this.description, operation: "write", message: "simulated write failure", code: "EIO" });
     this.writes.push(isOn);
-    this.model.setHeater(this.stuckAt ?? isOn, this.clock.now());
+    this.model.setHeater(this.stuckAt ?? isOn, this.clock.monotonicNow());
   }
 
   async read(): Promise<boolean> {
@@ -40,7 +40,7 @@ export class SimulatedRelay implements RelayDriver {
   forceOffSync(): boolean {
     if (!this.isOpen) return false;
     this.writes.push(false);
-    this.model.setHeater(this.stuckAt ?? false, this.clock.now());
+    this.model.setHeater(this.stuckAt ?? false, this.clock.monotonicNow());
     return true;
   }
 

@@ -35,7 +35,8 @@ export interface HardwareOverrides {
 export function createHardware(config: DeviceConfig, overrides: HardwareOverrides = {}): Hardware {
   const clock = overrides.clock ?? createScaledClock(config.speed, systemClock);
   const isSimulated = config.sensor === "simulated" || config.relay === "simulated";
-  return { clock, room: isSimulated ? new RoomModel({ startMs: clock.now() }) : undefined };
+  // The room's physics follow monotonic time, so a step of the wall clock does not freeze or jump the room.
+  return { clock, room: isSimulated ? new RoomModel({ startMs: clock.monotonicNow() }) : undefined };
 }
 
 /**

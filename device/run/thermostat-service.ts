@@ -35,7 +35,12 @@ export interface ThermostatServiceOptions {
   logger: Logger;
   sensor: Sensor;
   relay: RelayDriver;
-  db: Database;
+  /** The device database, or undefined when it could not be opened; heating then goes on without history. */
+  db: Database | undefined;
+  /** Why `db` is undefined, for the log and the status. */
+  databaseError?: unknown;
+  /** Opens the database again while `db` is unavailable, every upload interval. The service closes a database it opened this way. */
+  openDatabase?: () => Database;
   version: string;
   fetch?: typeof fetch;
   /** Runs a full garbage collection. @default a synchronous Bun.gc(true) */
@@ -52,26 +57,36 @@ export interface ThermostatServiceOptions {
  */
 export const POLLS_PER_GARBAGE_COLLECTION = 240;
 
+/** Wall-clock steps larger than this are logged, in ms. Smaller ones are NTP corrections of a clock that was already close. */
+export const WALL_CLOCK_STEP_LOG_MS = 5_000;
+
 /** The newest accepted reading, in the device's unit. */
 export interface AcceptedReading {
   temperature: number;
   humidity: number | undefined;
+  /** Wall-clock ms since the epoch, for the reading's timestamp. */
   atMs: number;
+  /** Monotonic ms, for its age. */
+  atMonotonicMs: number;
 }
 
 export class ThermostatService {
   /** Resolves with the process exit code once the service has stopped. */
   readonly exited: Promise<number>;
   readonly relay: RelayGuard;
-  readonly outbox: Outbox;
   readonly controller: Controller;
   private readonly options: ThermostatServiceOptions;
   private readonly log: Logger;
   private readonly abort = new AbortController();
   private readonly filter: PlausibilityFilter;
-  private readonly setpoints: SetpointStore;
+  private setpoints: SetpointStore | undefined;
   private readonly sensorHealth = createSensorHealth();
-  private readonly uploadLoop: UploadLoop | undefined;
+  private uploadLoop: UploadLoop | undefined;
+  private outboxInUse: Outbox | undefined;
+  /** Why the database could not be opened, while it is unavailable. */
+  private databaseError: unknown;
+  /** A database the service opened itself after start, closed on stop. */
+  private ownedDb: Database | undefined;
   private readonly startedAtMs: number;
   private resolveExit!: (code: number) => void;
   private latest: AcceptedReading | undefined;
@@ -84,26 +99,48 @@ export class ThermostatService {
   /** Readings the outbox failed to commit since the last line about them, and when that line was written; undefined while commits succeed. */
   private appendFailures: { count: number; loggedAtMs: number } | undefined;
   private pollsSinceCollection = 0;
+  /** Wall clock minus monotonic clock at the last poll, to notice steps of the wall clock. */
+  private wallOffsetMs: number | undefined;
 
   constructor(options: ThermostatServiceOptions) {
     const { config, clock, logger, db } = options;
     this.options = options;
     this.log = logger;
-    this.startedAtMs = clock.now();
+    this.startedAtMs = clock.monotonicNow();
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.relay = new RelayGuard({ driver: options.relay, clock, logger: logger.child({}, "relay") });
     this.filter = new PlausibilityFilter(options.sensor.rangeC);
-    this.outbox = new Outbox({ db, maxReadings: config.outbox_max_readings, clock, logger: logger.child({}, "outbox") });
+    this.setpointSource = SETPOINT_SOURCES.config;
+    this.controller = new Controller(controlSettingsFromConfig(config, config.setpoint));
+    if (db === undefined) this.databaseError = options.databaseError ?? new Error("the database has not been opened");
+    else this.attachDatabase(db);
+  }
 
+  /** The outbox, or undefined while the database is unavailable. */
+  get outbox(): Outbox | undefined {
+    return this.outboxInUse;
+  }
+
+  /** Builds the outbox, setpoint store and uploader on an open database. */
+  private attachDatabase(db: Database): Outbox {
+    const { config, clock, logger } = this.options;
+    const outbox = new Outbox({ db, maxReadings: config.outbox_max_readings, clock, logger: logger.child({}, "outbox") });
     this.setpoints = new SetpointStore({ db, configSetpoint: config.setpoint, unit: config.unit });
-    const saved = this.setpoints.load();
-    this.setpointSource = saved.source;
-    this.appliedDesiredUpdatedAt = saved.desiredUpdatedAt;
-    this.controller = new Controller(controlSettingsFromConfig(config, saved.setpoint));
+    if (this.setpointSource === SETPOINT_SOURCES.config) {
+      const saved = this.setpoints.load();
+      this.setpointSource = saved.source;
+      this.appliedDesiredUpdatedAt = saved.desiredUpdatedAt;
+      this.controller.setSetpoint(saved.setpoint);
+    } else {
+      // A setpoint changed while the database was unavailable wins over the saved one.
+      this.setpoints.save({ setpoint: this.controller.setpoint, source: this.setpointSource, nowMs: clock.now(), desiredUpdatedAt: this.appliedDesiredUpdatedAt });
+    }
+    this.outboxInUse = outbox;
+    this.databaseError = undefined;
 
     if (config.api_url !== undefined && config.ingest_token !== undefined) {
       const uploader = new Uploader({
-        outbox: this.outbox,
+        outbox,
         apiUrl: config.api_url,
         token: config.ingest_token,
         deviceId: config.device_id,
@@ -112,9 +149,39 @@ export class ThermostatService {
         clock,
         logger: logger.child({}, "uploader"),
         onDesired: (desired) => this.applyDesired(desired),
-        fetch: options.fetch,
+        fetch: this.options.fetch,
       });
       this.uploadLoop = new UploadLoop({ uploader, clock, logger: logger.child({}, "uploader"), intervalMs: config.upload_interval_s * 1000, signal: this.abort.signal });
+    }
+    return outbox;
+  }
+
+  private startUploadLoop(): void {
+    if (this.uploadLoop === undefined) return;
+    this.loops.push(this.uploadLoop.run().catch((error: unknown) => this.fail(error, EXIT_CODES.crash)));
+  }
+
+  /** Opens the database every upload interval while it is unavailable, then starts committing and uploading. */
+  private async runDatabaseRetry(): Promise<void> {
+    const { clock, config, openDatabase } = this.options;
+    if (openDatabase === undefined) return;
+    while (this.outboxInUse === undefined && !this.abort.signal.aborted) {
+      await clock.sleep(config.upload_interval_s * 1000, this.abort.signal).catch(() => undefined);
+      if (this.abort.signal.aborted) return;
+      let db: Database;
+      try {
+        db = openDatabase();
+      } catch (error) {
+        // Reported with the lost readings in commitReading, once per upload interval.
+        this.databaseError = error;
+        this.log.debug("database_open_failed", { error });
+        continue;
+      }
+      this.ownedDb = db;
+      const outbox = this.attachDatabase(db);
+      this.log.info("database_opened", { data_dir: config.data_dir, outbox_depth: outbox.depth, setpoint: this.controller.setpoint, setpoint_source: this.setpointSource });
+      this.queueDecision("database_opened");
+      this.startUploadLoop();
     }
   }
 
@@ -133,12 +200,16 @@ export class ThermostatService {
       setpoint: this.controller.setpoint,
       setpoint_source: this.setpointSource,
       unit: config.unit,
-      outbox_depth: this.outbox.depth,
+      outbox_depth: this.outboxInUse?.depth ?? null,
     });
-    if (this.uploadLoop === undefined) this.log.warn("uploads_disabled", { reason: "api_url is not set; readings stay in the outbox" });
+    if (this.outboxInUse === undefined) {
+      this.log.error("outbox_unavailable", { data_dir: config.data_dir, error: this.databaseError, retry_s: this.options.openDatabase === undefined ? null : config.upload_interval_s });
+    }
+    const hasUploads = config.api_url !== undefined && config.ingest_token !== undefined;
+    if (!hasUploads) this.log.warn("uploads_disabled", { reason: "api_url is not set; readings stay in the outbox" });
 
-    this.loops = [this.runSensorLoop(), this.runWatchdog()];
-    if (this.uploadLoop !== undefined) this.loops.push(this.uploadLoop.run().catch((error: unknown) => this.fail(error, EXIT_CODES.crash)));
+    this.loops = [this.runSensorLoop(), this.runWatchdog(), this.runDatabaseRetry()];
+    this.startUploadLoop();
   }
 
   /** Stops the loops, drives the relay off and releases it. Safe to call more than once. */
@@ -163,7 +234,8 @@ export class ThermostatService {
       this.log.error("relay_off_failed", { error });
       code = code === EXIT_CODES.ok ? EXIT_CODES.relayFailure : code;
     }
-    this.log.info("thermostat_stopped", { reason, exit_code: code, outbox_depth: this.outbox.depth });
+    this.log.info("thermostat_stopped", { reason, exit_code: code, outbox_depth: this.outboxInUse?.depth ?? null });
+    this.ownedDb?.close();
     this.resolveExit(code);
   }
 
@@ -176,16 +248,28 @@ export class ThermostatService {
     void this.stop(`fatal: ${error instanceof Error ? error.message : String(error)}`, exitCode);
   }
 
+  /** Polls on the monotonic clock, so wall-clock steps neither pause polling nor cause a burst of catch-up polls. */
   private async runSensorLoop(): Promise<void> {
     const { clock, config } = this.options;
     const pollMs = config.poll_interval_s * 1000;
-    let nextMs = clock.now();
+    let nextMs = clock.monotonicNow();
     while (!this.abort.signal.aborted) {
+      this.logWallClockStep();
       await this.takeReading(pollMs);
       this.collectGarbageWhenDue();
-      nextMs = Math.max(nextMs + pollMs, clock.now());
-      await clock.sleep(nextMs - clock.now(), this.abort.signal).catch(() => undefined);
+      nextMs = Math.max(nextMs + pollMs, clock.monotonicNow());
+      await clock.sleep(nextMs - clock.monotonicNow(), this.abort.signal).catch(() => undefined);
     }
+  }
+
+  /** Logs a step of the wall clock, because reading timestamps jump with it while control goes on unaffected. */
+  private logWallClockStep(): void {
+    const { clock } = this.options;
+    const offsetMs = clock.now() - clock.monotonicNow();
+    const previousMs = this.wallOffsetMs;
+    this.wallOffsetMs = offsetMs;
+    if (previousMs === undefined || Math.abs(offsetMs - previousMs) <= WALL_CLOCK_STEP_LOG_MS) return;
+    this.log.warn("wall_clock_stepped", { step_s: Math.round((offsetMs - previousMs) / 1000), now: new Date(clock.now()).toISOString() });
   }
 
   private async takeReading(pollMs: number): Promise<void> {
@@ -205,7 +289,8 @@ export class ThermostatService {
     }
 
     const atMs = clock.now();
-    const check = this.filter.check(sample, atMs);
+    const atMonotonicMs = clock.monotonicNow();
+    const check = this.filter.check(sample, atMonotonicMs);
     if (!check.ok) {
       health.rejectedTotal++;
       health.lastRejection = check.message;
@@ -220,7 +305,7 @@ export class ThermostatService {
 
     const temperature = Math.round(fromCelsius(sample.temperatureC, config.unit) * 1000) / 1000;
     const humidity = sample.humidityPercent === undefined ? undefined : Math.round(sample.humidityPercent * 10) / 10;
-    this.latest = { temperature, humidity, atMs };
+    this.latest = { temperature, humidity, atMs, atMonotonicMs };
     this.commitReading(this.latest);
     this.queueDecision("reading");
   }
@@ -248,11 +333,12 @@ export class ThermostatService {
     };
     if (reading.humidity !== undefined) wire.humidity = reading.humidity;
     try {
-      this.outbox.append(wire, reading.atMs);
+      if (this.outboxInUse === undefined) throw new Error("outbox unavailable: the database could not be opened", { cause: this.databaseError });
+      this.outboxInUse.append(wire, reading.atMs);
     } catch (error) {
       // Heating goes on without history. A full or read-only disk fails every poll, so one line per
       // upload interval says how many readings were lost, enough for someone to free the disk.
-      const nowMs = this.options.clock.now();
+      const nowMs = this.options.clock.monotonicNow();
       const failures = this.appendFailures ?? { count: 0, loggedAtMs: Number.NEGATIVE_INFINITY };
       failures.count++;
       this.appendFailures = failures;
@@ -274,8 +360,8 @@ export class ThermostatService {
     const { clock, config } = this.options;
     const staleMs = config.stale_after_s * 1000;
     while (!this.abort.signal.aborted) {
-      const deadlineMs = (this.latest?.atMs ?? clock.now()) + staleMs + 1;
-      const waitMs = deadlineMs - clock.now();
+      const deadlineMs = (this.latest?.atMonotonicMs ?? clock.monotonicNow()) + staleMs + 1;
+      const waitMs = deadlineMs - clock.monotonicNow();
       if (waitMs <= 0) {
         if (this.relay.isOn) this.queueDecision("watchdog");
         await clock.sleep(Math.min(staleMs, 1000), this.abort.signal).catch(() => undefined);
@@ -293,8 +379,8 @@ export class ThermostatService {
   private async decide(trigger: string): Promise<void> {
     if (this.abort.signal.aborted) return;
     const { clock } = this.options;
-    const reading = this.sensorHealth.isLatestAccepted && this.latest !== undefined ? { temperature: this.latest.temperature, atMs: this.latest.atMs } : undefined;
-    const decision = this.controller.decide({ nowMs: clock.now(), isOn: this.relay.isOn, sinceMs: this.relay.sinceMs, reading });
+    const reading = this.sensorHealth.isLatestAccepted && this.latest !== undefined ? { temperature: this.latest.temperature, atMs: this.latest.atMonotonicMs } : undefined;
+    const decision = this.controller.decide({ nowMs: clock.monotonicNow(), isOn: this.relay.isOn, sinceMs: this.relay.sinceMs, reading });
     const previous = this.lastDecision;
     this.lastDecision = decision;
     this.log.debug("control_decision", { trigger, on: decision.isOn, reason: decision.reason, temperature: reading?.temperature, setpoint: this.controller.setpoint, recheck_at_ms: decision.recheckAtMs });
@@ -313,7 +399,8 @@ export class ThermostatService {
     const previous = this.controller.setpoint;
     this.controller.setSetpoint(check.setpoint);
     this.setpointSource = source;
-    this.setpoints.save({ setpoint: check.setpoint, source, nowMs: clock.now(), desiredUpdatedAt });
+    // Without a database the setpoint holds until restart and is saved once the database opens.
+    this.setpoints?.save({ setpoint: check.setpoint, source, nowMs: clock.now(), desiredUpdatedAt });
     this.log.info("setpoint_changed", { from: previous, to: check.setpoint, unit: config.unit, source });
     this.queueDecision("setpoint");
     return check;
@@ -339,7 +426,7 @@ export class ThermostatService {
     return buildStatus({
       config: this.options.config,
       version: this.options.version,
-      nowMs: this.options.clock.now(),
+      clock: this.options.clock,
       startedAtMs: this.startedAtMs,
       latest: this.latest,
       relay: this.relay,
@@ -349,7 +436,9 @@ export class ThermostatService {
       sensorDescription: this.options.sensor.description,
       sensorHealth: this.sensorHealth,
       upload: this.uploadLoop?.status,
-      outbox: this.outbox,
+      uploadsConfigured: this.options.config.api_url !== undefined && this.options.config.ingest_token !== undefined,
+      outbox: this.outboxInUse,
+      outboxError: this.databaseError,
     });
   }
 }

@@ -51,7 +51,7 @@ export class PlausibilityFilter {
     this.rangeC = rangeC;
   }
 
-  /** Checks one measurement taken at `atMs` (ms since the epoch) and remembers it when accepted. */
+  /** Checks one measurement taken at `atMs` (monotonic ms, so a wall-clock step cannot fake a rate) and remembers it when accepted. */
   check(sample: SensorSample, atMs: number): PlausibilityResult {
     const { temperatureC, humidityPercent } = sample;
     if (!Number.isFinite(temperatureC) || (humidityPercent !== undefined && !Number.isFinite(humidityPercent))) {

@@ -57,12 +57,12 @@ export async function readWithRetries(sensor: Sensor, options: ReadWithRetriesOp
     baseMs: spacingMs,
     capMs: spacingMs,
     retryAfterMs: () => sensor.minIntervalMs,
-    deadlineMs: clock.now() + options.budgetMs,
+    deadlineMs: clock.monotonicNow() + options.budgetMs,
     isRetriable: (error) => error instanceof SensorReadError && error.isRetriable,
     onRetry: ({ attempt, delayMs, error }) =>
       options.logger?.warn("sensor_read_retry", { sensor: sensor.description, attempt, delay_ms: delayMs, code: (error as SensorReadError).code, error }),
     sleep: (ms, signal) => clock.sleep(ms, signal),
-    now: () => clock.now(),
+    now: () => clock.monotonicNow(),
     signal: options.signal,
   });
 }

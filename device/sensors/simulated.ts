@@ -18,7 +18,7 @@ export class SimulatedSensor implements Sensor {
   }
 
   async read(): Promise<SensorSample> {
-    const nowMs = this.clock.now();
+    const nowMs = this.clock.monotonicNow();
     // ±0.05 °C of noise, repeating every 7 reads, rounded to the DHT22's 0.1 °C steps.
     const noiseC = ((this.count++ % 7) - 3) / 60;
     const temperatureC = Math.round((this.model.temperatureAt(nowMs) + noiseC) * 10) / 10;

@@ -24,7 +24,9 @@ export type Fault =
   /** Forward, then wait `delayMs` before sending the response. */
   | { kind: "slow"; delayMs: number }
   /** Forward only a strict prefix of a batch (`{"readings":[…]}`), then respond with `status`. */
-  | { kind: "partial"; status: number };
+  | { kind: "partial"; status: number }
+  /** Respond with a 2xx that is not an ingest response, without forwarding, as a captive portal does. */
+  | { kind: "bare"; status: number; contentType: string; body: string };
 
 export interface PlanContext {
   /** 0 for the first request the proxy receives. */
@@ -244,6 +246,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         send(fault.status, [["content-type", "application/json"]], Buffer.from('{"error":"injected","message":"part of the batch was forwarded, then this fault was injected"}'));
         return;
       }
+      case "bare": {
+        send(fault.status, [["content-type", fault.contentType]], Buffer.from(fault.body));
+        return;
+      }
     }
   };
 
@@ -326,7 +332,7 @@ export interface RandomPlanOptions {
   retryAfterS?: number;
 }
 
-export const RANDOM_FAULTS = ["status500", "status503", "status429", "hangBefore", "hangAfter", "resetBefore", "resetAfter", "slow", "partial"] as const;
+export const RANDOM_FAULTS = ["status500", "status503", "status429", "hangBefore", "hangAfter", "resetBefore", "resetAfter", "slow", "partial", "bare200"] as const;
 export type RandomFaultName = (typeof RANDOM_FAULTS)[number];
 
 /**
@@ -348,6 +354,7 @@ export function randomFaultPlan(options: RandomPlanOptions): FaultPlan {
     resetAfter: { kind: "reset", forward: true },
     slow: { kind: "slow", delayMs: options.slowMs ?? 1500 },
     partial: { kind: "partial", status: 503 },
+    bare200: { kind: "bare", status: 200, contentType: "text/html; charset=utf-8", body: "<html><body>Sign in to continue</body></html>" },
   };
   return (context) => {
     if (context.batchSize === 0) return { kind: "pass" };

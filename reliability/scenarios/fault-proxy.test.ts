@@ -110,6 +110,16 @@ describe("fault proxy", () => {
     expect(countDelivery(readings.slice(0, 5), stored).lost).toBe(0);
   });
 
+  test("bare answers 200 without forwarding", async () => {
+    fault = { kind: "bare", status: 200, contentType: "text/html", body: "<html>portal</html>" };
+    const readings = nextBatch(3);
+    const response = await post(readings);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/html");
+    expect(await response.text()).toBe("<html>portal</html>");
+    expect(await storedOf(readings)).toHaveLength(0);
+  });
+
   test("unreachable refuses connections", async () => {
     fault = { kind: "pass" };
     await proxy.setReachable(false);

@@ -19,7 +19,7 @@ const STATUS: DeviceStatus = {
   relay: { driver: "simulated relay", bcm: 17, header_pin: 11, active_low: false },
   sensor: { driver: "simulated room", healthy: true, consecutive_failures: 0, last_error: null, rejected_total: 0, last_rejection: null },
   upload: { configured: true, last_success_at: null, last_attempt_at: null, last_error: null, consecutive_failures: 0 },
-  outbox: { depth: 3, dead_letters: 0, evicted_total: 0, oldest_at: null },
+  outbox: { available: true, error: null, depth: 3, dead_letters: 0, evicted_total: 0, oldest_at: null },
   safety: { runaway_lockout_until: null, max_on_cooldown_until: null, last_over_temperature_at: null },
   uptime_s: 10,
 };

@@ -119,7 +119,7 @@ describe("thermo run against the local stack", () => {
     await stack.stop();
     const during = await eventually(async () => {
       const current = await deviceStatus();
-      return current.upload.consecutive_failures > 0 && current.outbox.depth >= 3 ? current : undefined;
+      return current.upload.consecutive_failures > 0 && (current.outbox.depth ?? 0) >= 3 ? current : undefined;
     });
     expect(during?.upload.last_error).toBeTruthy();
 

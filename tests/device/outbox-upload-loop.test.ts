@@ -71,4 +71,27 @@ describe("UploadLoop", () => {
     expect(status.consecutiveFailures).toBe(0);
     expect(status.lastError).toBeUndefined();
   });
+
+  test("logs unconfirmed 2xx once per interval", async () => {
+    const unconfirmed: UploadOutcome = { kind: "unconfirmed", status: 200, contentType: "text/html", error: "HTTP 200 (text/html) is not an ingest response" };
+    const outcomes = Array.from({ length: 40 }, () => unconfirmed);
+    const { attemptsAtMs, records, status } = await runScript(outcomes, 10 * 60_000);
+
+    const lines = records.filter((record) => record.event === "upload_unconfirmed");
+    const failedLines = records.filter((record) => record.event === "upload_failed");
+    expect(attemptsAtMs.length).toBeGreaterThan(lines.length);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines.length).toBeLessThanOrEqual(10);
+    expect(failedLines).toHaveLength(0);
+    expect(lines[0]?.status).toBe(200);
+    expect(lines[0]?.content_type).toBe("text/html");
+    expect(status.consecutiveFailures).toBeGreaterThan(1);
+  });
+
+  test("backs off after an unconfirmed 2xx", async () => {
+    const unconfirmed: UploadOutcome = { kind: "unconfirmed", status: 200, contentType: undefined, error: "HTTP 200 (no content type) is not an ingest response" };
+    const { attemptsAtMs } = await runScript([unconfirmed, unconfirmed], 60_000);
+
+    expect(attemptsAtMs[1]).toBe(UPLOAD_BACKOFF_FLOOR_MS + Math.floor(0.999999 * UPLOAD_BACKOFF_BASE_MS));
+  });
 });

@@ -194,14 +194,79 @@ describe("Uploader", () => {
     expect(received).toEqual([stub.desired]);
   });
 
-  test("treats an unreadable 2xx body as delivered", async () => {
+  test("keeps the batch after a bare 200", async () => {
     append(0, 2);
-    stub.script.push({ status: 200, body: "ok", store: true });
+    stub.script.push({ status: 200, rawBody: "<html>Sign in to the guest network</html>", headers: { "content-type": "text/html" } });
 
     const outcome = await makeUploader().uploadBatch();
 
-    expect(outcome.kind).toBe("delivered");
+    expect(outcome.kind).toBe("unconfirmed");
+    expect(outbox.depth).toBe(2);
+    expect(stub.stored.size).toBe(0);
+    const error = (outcome as { error: string }).error;
+    expect(error).toContain("HTTP 200");
+    expect(error).toContain("text/html");
+    expect(error).not.toContain("guest network");
+  });
+
+  test("keeps the batch after an empty 204", async () => {
+    append(0, 2);
+    stub.script.push({ status: 204, rawBody: "" });
+
+    const outcome = await makeUploader().uploadBatch();
+
+    expect(outcome.kind).toBe("unconfirmed");
+    expect(outbox.depth).toBe(2);
+  });
+
+  test("keeps the batch after JSON of another shape", async () => {
+    append(0, 2);
+    stub.script.push({ status: 200, body: { ok: true }, store: true });
+
+    const outcome = await makeUploader().uploadBatch();
+
+    expect(outcome.kind).toBe("unconfirmed");
+    expect(outbox.depth).toBe(2);
+  });
+
+  test("keeps the batch when counts fall short", async () => {
+    append(0, 3);
+    stub.script.push({ status: 200, body: { stored: 1, duplicates: 1, desired: null } });
+
+    const outcome = await makeUploader().uploadBatch();
+
+    expect(outcome.kind).toBe("unconfirmed");
+    expect((outcome as { error: string }).error).toContain("confirms 2 of 3 readings");
+    expect(outbox.depth).toBe(3);
+  });
+
+  test("sends an unconfirmed batch again", async () => {
+    append(0, 3);
+    stub.script.push({ status: 200, rawBody: "OK", headers: { "content-type": "text/plain" } });
+    const uploader = makeUploader();
+
+    const first = await uploader.uploadBatch();
+    const second = await uploader.uploadBatch();
+
+    expect(first.kind).toBe("unconfirmed");
+    expect(second).toEqual({ kind: "delivered", count: 3, stored: 3, duplicates: 0 });
     expect(outbox.depth).toBe(0);
+    expect(stub.stored.size).toBe(3);
+  });
+
+  test("never logs the path token of an unconfirmed 2xx", async () => {
+    const pathToken = "path-secret-token-98765";
+    append(0, 1);
+    const portal = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (request) => new Response(`<a href="${request.url}">login</a>`, { headers: { "content-type": "text/html" } }) });
+    try {
+      const outcome = await makeUploader({ apiUrl: `http://127.0.0.1:${portal.port}/t/${pathToken}` }).uploadBatch();
+
+      expect(outcome.kind).toBe("unconfirmed");
+      expect(JSON.stringify(outcome)).not.toContain(pathToken);
+      expect(sink.lines.join("\n")).not.toContain(pathToken);
+    } finally {
+      await portal.stop(true);
+    }
   });
 });
 

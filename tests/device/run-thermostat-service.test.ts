@@ -256,9 +256,10 @@ describe("ThermostatService setpoint", () => {
   test("applies and saves the cloud's desired setpoint once", async () => {
     const desired = { setpoint: 13, unit: "C", updated_at: "2026-01-15T05:00:00.000Z" };
     let requests = 0;
-    const fetchStub = (async () => {
+    const fetchStub = (async (_url: string, init: RequestInit) => {
       requests++;
-      return Response.json({ stored: 1, duplicates: 0, desired });
+      const sent = (JSON.parse(String(init.body)) as { readings: unknown[] }).readings.length;
+      return Response.json({ stored: sent, duplicates: 0, desired });
     }) as unknown as typeof fetch;
     const settings = { setpoint: "50", api_url: "http://127.0.0.1:9", ingest_token: "t", upload_interval_s: "60" };
     fixture = makeService(tree.root, settings, { fetch: fetchStub });

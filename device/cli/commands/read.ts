@@ -20,7 +20,7 @@ export async function readCommand(options: { config: DeviceConfig; logger: Logge
     io.err(`error: reading ${sensor.description} failed: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT_CODES.startFailure;
   }
-  const check = new PlausibilityFilter(sensor.rangeC).check(sample, hardware.clock.now());
+  const check = new PlausibilityFilter(sensor.rangeC).check(sample, hardware.clock.monotonicNow());
   const temperature = Math.round(fromCelsius(sample.temperatureC, config.unit) * 100) / 100;
 
   if (options.json) {

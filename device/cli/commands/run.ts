@@ -8,7 +8,7 @@ import { createLocalApi } from "../../api/app.ts";
 import type { DeviceConfig } from "../../config/load.ts";
 import { describeConfig } from "../../config/load.ts";
 import { SETPOINT_SOURCES } from "../../control/setpoint-store.ts";
-import { openDataDirDatabase } from "../../outbox/database.ts";
+import { isStorageUnavailableError, openDataDirDatabase } from "../../outbox/database.ts";
 import { createHardware, createRelay, createSensor, type HardwareOverrides } from "../../run/create-hardware.ts";
 import { EXIT_CODES } from "../../run/exit-codes.ts";
 import { ThermostatService } from "../../run/thermostat-service.ts";
@@ -32,12 +32,20 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 
   let service: ThermostatService;
   let db;
+  let databaseError: unknown;
   try {
     const hardware = createHardware(config, options.overrides);
     const sensor = createSensor(config, hardware, logger.child({}, "sensor"), options.overrides);
     const relay = await createRelay(config, hardware, options.overrides);
-    db = openDataDirDatabase(config.data_dir);
-    service = new ThermostatService({ config, clock: hardware.clock, logger: logger.child({}, "thermostat"), sensor, relay, db, version: VERSION, fetch: options.fetch });
+    const openDatabase = () => openDataDirDatabase(config.data_dir);
+    try {
+      db = openDatabase();
+    } catch (error) {
+      // A read-only or full data_dir must not stop heating: the service runs without history and retries the open.
+      if (!isStorageUnavailableError(error)) throw error;
+      databaseError = error;
+    }
+    service = new ThermostatService({ config, clock: hardware.clock, logger: logger.child({}, "thermostat"), sensor, relay, db, databaseError, openDatabase, version: VERSION, fetch: options.fetch });
   } catch (error) {
     logger.error("start_failed", { error });
     db?.close();
@@ -75,7 +83,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     logger.error("relay_open_failed", { error });
     service.forceRelayOffSync();
     await service.stop("relay open failed", EXIT_CODES.relayFailure);
-    db.close();
+    db?.close();
     removeHandlers();
     return EXIT_CODES.relayFailure;
   }
@@ -101,7 +109,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 
   const code = await service.exited;
   await server?.stop(true);
-  db.close();
+  db?.close();
   removeHandlers();
   return code;
 }

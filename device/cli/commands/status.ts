@@ -21,7 +21,9 @@ function formatStatus(status: DeviceStatus): string {
     `relay        ${status.relay.driver}, BCM ${status.relay.bcm}, header pin ${status.relay.header_pin}`,
     `sensor       ${status.sensor.driver}: ${status.sensor.healthy ? "healthy" : `UNHEALTHY${status.sensor.last_error === null ? "" : ` (${status.sensor.last_error})`}`}, ${status.sensor.rejected_total} rejected`,
     `upload       ${status.upload.configured ? `last success ${status.upload.last_success_at ?? "never"}${status.upload.last_error === null ? "" : `, last error ${status.upload.last_error}`}` : "not configured (api_url unset)"}`,
-    `outbox       ${status.outbox.depth} waiting, ${status.outbox.dead_letters} dead letters, ${status.outbox.evicted_total} evicted`,
+    status.outbox.available
+      ? `outbox       ${status.outbox.depth} waiting, ${status.outbox.dead_letters} dead letters, ${status.outbox.evicted_total} evicted`
+      : `outbox       UNAVAILABLE, readings are not stored (${status.outbox.error ?? "unknown error"})`,
     `safety       runaway lockout ${status.safety.runaway_lockout_until ?? "none"}, over-temperature last ${status.safety.last_over_temperature_at ?? "never"}`,
   ].join("\n");
 }

@@ -9,6 +9,8 @@ import { batchSchema, describeIssues, type DesiredState, type Reading } from "..
 export interface ScriptedAnswer {
   status: number;
   body?: unknown;
+  /** Sent as is instead of `body` as JSON, e.g. the HTML of a captive portal. */
+  rawBody?: string;
   headers?: Record<string, string>;
   /** Store the batch before answering (a 5xx after the write, for example). */
   store?: boolean;
@@ -62,6 +64,10 @@ export function startStubIngest(options: { token: string; timeZone?: string }): 
         if (scripted.store) {
           const parsed = schema.safeParse(body);
           if (parsed.success) store(parsed.data.readings);
+        }
+        if (scripted.rawBody !== undefined) {
+          stub.requests.push({ status: scripted.status, readings: count, authorization });
+          return new Response(scripted.rawBody, { status: scripted.status, headers: scripted.headers });
         }
         return answer(scripted.status, scripted.body ?? { error: "scripted", message: `scripted ${scripted.status}` }, scripted.headers);
       }
