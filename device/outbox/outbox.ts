@@ -18,7 +18,7 @@ export interface QueuedReading {
 
 export interface OutboxOptions {
   db: Database;
-  /** Readings kept before the oldest is evicted. */
+  /** Readings kept before the oldest is evicted, in the outbox and separately in the dead letters. */
   maxReadings: number;
   clock: Clock;
   logger: Logger;
@@ -121,11 +121,12 @@ export class Outbox {
     this.count -= removed;
   }
 
-  /** Moves readings the API rejected for good into the dead-letter table, logging each. */
+  /** Moves readings the API rejected for good into the dead-letter table, logging each, and evicts the oldest dead letters beyond maxReadings. */
   deadLetter(ids: readonly number[], failure: { status: number | undefined; error: string }): void {
     if (ids.length === 0) return;
     const failedAtMs = this.clock.now();
     const moved: Array<{ id: number; body: string }> = [];
+    let evicted: Array<{ id: number; body: string }> = [];
     this.db.transaction(() => {
       const select = this.db.query("SELECT id, instant_ms, body, queued_at_ms FROM outbox WHERE id = $id");
       const insert = this.db.query(
@@ -140,10 +141,19 @@ export class Outbox {
         moved.push({ id, body: row.body });
       }
       writeState(this.db, DEAD_LETTERED_TOTAL_KEY, String(Number(readState(this.db, DEAD_LETTERED_TOTAL_KEY) ?? 0) + moved.length));
+      // An api_url that rejects every batch sends every reading here, so the table keeps at most maxReadings rows.
+      const overflow = (this.db.query("SELECT COUNT(*) AS n FROM dead_letters").get() as { n: number }).n - this.maxReadings;
+      if (overflow > 0) {
+        evicted = this.db.query("SELECT id, body FROM dead_letters ORDER BY id LIMIT $limit").all({ limit: overflow }) as typeof evicted;
+        this.db.query("DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters ORDER BY id LIMIT $limit)").run({ limit: overflow });
+      }
     })();
     this.count -= moved.length;
     for (const row of moved) {
       this.logger.error("outbox_dead_lettered", { id: row.id, record_date: (JSON.parse(row.body) as WireReading).record_date, status: failure.status, error: failure.error });
+    }
+    for (const row of evicted) {
+      this.logger.warn("dead_letter_evicted", { id: row.id, record_date: (JSON.parse(row.body) as WireReading).record_date, max_readings: this.maxReadings });
     }
   }
 

@@ -130,7 +130,10 @@ export class Uploader {
     if (response.ok) return this.handleSuccess(ids, response, bodyText, elapsedMs);
 
     const status = response.status;
-    const retryAfterMs = parseRetryAfterMs(response.headers.get("retry-after"), this.options.clock.now());
+    // The upload loop reads retryAfterMs 0 as "send again at once", which only this class decides
+    // (413 and 400 isolation). A server's "Retry-After: 0" or a past date gets the normal backoff.
+    const requestedMs = parseRetryAfterMs(response.headers.get("retry-after"), this.options.clock.now());
+    const retryAfterMs = requestedMs === 0 ? undefined : requestedMs;
     const summary = this.describeError(bodyText, status);
 
     if (status === 401 || status === 403) {

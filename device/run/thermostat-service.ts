@@ -128,9 +128,15 @@ export class ThermostatService {
     this.setpoints = new SetpointStore({ db, configSetpoint: config.setpoint, unit: config.unit });
     if (this.setpointSource === SETPOINT_SOURCES.config) {
       const saved = this.setpoints.load();
-      this.setpointSource = saved.source;
       this.appliedDesiredUpdatedAt = saved.desiredUpdatedAt;
-      this.controller.setSetpoint(saved.setpoint);
+      // A saved setpoint was checked against the cut-off in force when it was set; the file's cut-off may be lower now.
+      const check = checkSetpoint({ value: saved.setpoint, unit: config.unit, deviceUnit: config.unit, overTempCutoff: config.over_temp_cutoff, hotTolerance: config.hot_tolerance_deg });
+      if (check.ok) {
+        this.setpointSource = saved.source;
+        this.controller.setSetpoint(check.setpoint);
+      } else {
+        logger.warn("saved_setpoint_rejected", { setpoint: saved.setpoint, source: saved.source, reason: check.message, setpoint_in_force: config.setpoint });
+      }
     } else {
       // A setpoint changed while the database was unavailable wins over the saved one.
       this.setpoints.save({ setpoint: this.controller.setpoint, source: this.setpointSource, nowMs: clock.now(), desiredUpdatedAt: this.appliedDesiredUpdatedAt });

@@ -118,6 +118,24 @@ describe("Outbox", () => {
     db.close();
   });
 
+  test("bounds dead letters like the outbox", () => {
+    tree = makeTempTree();
+    const { outbox, sink, db } = openOutbox({ maxReadings: 3 });
+
+    // An api_url that answers every batch with 404 sends each new reading here in turn.
+    for (let index = 0; index < 5; index++) {
+      appendSequence(outbox, index, 1);
+      outbox.deadLetter(outbox.peek(1).map((entry) => entry.id), { status: 404, error: "HTTP 404 (3 tries)" });
+    }
+
+    expect(outbox.deadLetterCount).toBe(3);
+    const kept = db.query("SELECT instant_ms FROM dead_letters ORDER BY id").all() as Array<{ instant_ms: number }>;
+    expect(kept.map((row) => row.instant_ms)).toEqual([2, 3, 4].map((index) => sequenceReading(index).instantMs));
+    const evictions = sink.records().filter((record) => record.event === "dead_letter_evicted");
+    expect(evictions.map((record) => record.record_date)).toEqual([sequenceReading(0).reading.record_date, sequenceReading(1).reading.record_date]);
+    db.close();
+  });
+
   test("rejects a zero capacity", () => {
     tree = makeTempTree();
     const db = openDeviceDatabase(join(tree.root, "x.sqlite"));

@@ -84,6 +84,18 @@ describe("Uploader", () => {
     expect(stub.stored.size).toBe(800);
   });
 
+  test("backs off on Retry-After 0", async () => {
+    append(0, 3);
+    stub.script.push({ status: 503, headers: { "retry-after": "0" } });
+
+    const outcome = await makeUploader().uploadBatch();
+
+    // The upload loop sends again at once on retryAfterMs 0, so a server that always sends 0 would get a busy loop.
+    expect(outcome).toMatchObject({ kind: "retry", status: 503 });
+    expect((outcome as { retryAfterMs?: number }).retryAfterMs).toBeUndefined();
+    expect(outbox.depth).toBe(3);
+  });
+
   test("keeps readings on 5xx", async () => {
     append(0, 3);
     stub.script.push({ status: 503, headers: { "retry-after": "7" } });

@@ -246,6 +246,20 @@ describe("ThermostatService setpoint", () => {
     expect(fixture.service.status().setpoint_source).toBe("config");
   });
 
+  test("drops a saved setpoint above a lowered cut-off", async () => {
+    fixture = makeService(tree.root, { setpoint: "50", over_temp_cutoff: "95" });
+    expect(fixture.service.setSetpoint(90, "F", "local_api").ok).toBe(true);
+    await fixture.service.stop("restart");
+    fixture.db.close();
+
+    // Same configured setpoint, but the cut-off now sits below the saved one.
+    fixture = makeService(tree.root, { setpoint: "50", over_temp_cutoff: "80" });
+
+    expect(fixture.service.status().setpoint).toBe(50);
+    expect(fixture.service.status().setpoint_source).toBe("config");
+    expect(fixture.events("saved_setpoint_rejected")).toHaveLength(1);
+  });
+
   test("rejects a setpoint at the cut-off", () => {
     fixture = makeService(tree.root, { setpoint: "50", over_temp_cutoff: "80" });
     const result = fixture.service.setSetpoint(80, "F", "local_api");

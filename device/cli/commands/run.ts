@@ -1,7 +1,7 @@
 /**
  * `thermo run`: the control loop with its local API. Installs the process
- * handlers that drive the relay off on SIGINT, SIGTERM, uncaught errors and
- * exit, before the relay is claimed.
+ * handlers that drive the relay off on SIGINT, SIGTERM, SIGHUP, uncaught
+ * errors and exit, before the relay is claimed.
  */
 import type { Logger } from "../../../lib/log.ts";
 import { createLocalApi } from "../../api/app.ts";
@@ -66,12 +66,15 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const onExit = () => service.forceRelayOffSync();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // A closed terminal or SSH session sends SIGHUP, whose default action ends the process without driving the relay off.
+  process.on("SIGHUP", onSignal);
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
   process.on("exit", onExit);
   const removeHandlers = () => {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
     process.off("uncaughtException", onCrash);
     process.off("unhandledRejection", onCrash);
     process.off("exit", onExit);
