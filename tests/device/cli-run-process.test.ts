@@ -60,7 +60,7 @@ function spawnThermo(args: string[]) {
 }
 
 describe("thermo run process", () => {
-  test.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("drives the relay off on %s", async (signal) => {
+  test.each(["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const)("drives the relay off on %s", async (signal) => {
     const child = spawnThermo([process.execPath, RUN_FAST_CLOCK, ...runArgs()]);
     expect(await waitForHeater(true)).toBe(true);
     expect(readFileSync(valueFile, "utf8").trim()).toBe("1");

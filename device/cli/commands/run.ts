@@ -1,6 +1,6 @@
 /**
  * `thermo run`: the control loop with its local API. Installs the process
- * handlers that drive the relay off on SIGINT, SIGTERM, SIGHUP, uncaught
+ * handlers that drive the relay off on SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, uncaught
  * errors and exit, before the relay is claimed.
  */
 import type { Logger } from "../../../lib/log.ts";
@@ -13,6 +13,9 @@ import { createHardware, createRelay, createSensor, type HardwareOverrides } fro
 import { EXIT_CODES } from "../../run/exit-codes.ts";
 import { ThermostatService } from "../../run/thermostat-service.ts";
 import { VERSION } from "../../version.ts";
+
+/** Signals that stop the service cleanly, with the relay driven off. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
 
 /** Seconds to wait for a clean stop after an uncaught error before exiting anyway. */
 const CRASH_EXIT_DEADLINE_MS = 10_000;
@@ -64,17 +67,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     setTimeout(() => process.exit(EXIT_CODES.crash), CRASH_EXIT_DEADLINE_MS).unref();
   };
   const onExit = () => service.forceRelayOffSync();
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  // A closed terminal or SSH session sends SIGHUP, whose default action ends the process without driving the relay off.
-  process.on("SIGHUP", onSignal);
+  // A closed terminal or SSH session sends SIGHUP; its default action, like that of
+  // SIGQUIT and SIGUSR1/2, ends the process without driving the relay off.
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   process.on("uncaughtException", onCrash);
   process.on("unhandledRejection", onCrash);
   process.on("exit", onExit);
   const removeHandlers = () => {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    process.off("SIGHUP", onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     process.off("uncaughtException", onCrash);
     process.off("unhandledRejection", onCrash);
     process.off("exit", onExit);
