@@ -137,8 +137,10 @@ export class GpioCdevRelay implements RelayDriver {
   async close(): Promise<void> {
     if (this.lineFd === undefined) return;
     const { result, errno } = this.setValue(false);
+    // When the off-write fails the line stays held: released, it would keep its last
+    // level (Raspberry Pi kernels persist outputs), and the exit path could not retry.
+    if (result < 0) this.fail("close", `driving line ${this.options.bcm} off before release failed with ${errnoName(errno)}`, errnoName(errno));
     this.options.backend.close(this.lineFd);
     this.lineFd = undefined;
-    if (result < 0) this.fail("close", `driving line ${this.options.bcm} off before release failed with ${errnoName(errno)}`, errnoName(errno));
   }
 }

@@ -91,6 +91,22 @@ describe("GpioCdevRelay", () => {
     expect(lastSet?.bytes[0]).toBe(0);
   });
 
+  test("keeps the line when off fails at close", async () => {
+    const { backend, relay } = makeRelay();
+    await relay.open();
+    await relay.write(true);
+    backend.failSetValues = "EIO";
+
+    const error = (await relay.close().catch((caught: unknown) => caught)) as RelayError;
+
+    expect(error).toBeInstanceOf(RelayError);
+    expect(error.message).toContain("driving line 17 off before release failed");
+    // The line stays held, so the exit path can still try to drive it off.
+    backend.failSetValues = undefined;
+    expect(relay.forceOffSync()).toBe(true);
+    expect(backend.rawLevels.get(17)).toBe(0);
+  });
+
   test("forces off synchronously", async () => {
     const { backend, relay } = makeRelay();
     await relay.open();
