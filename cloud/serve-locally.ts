@@ -33,7 +33,7 @@ export function startServer(app: Hono<AppEnv>, options: { port: number; hostname
     const server = Bun.serve({ port: options.port, hostname, fetch: app.fetch, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
     const port = server.port ?? options.port;
     const stop = async () => {
-      // In-flight requests get a moment to finish, so none is cut between the store and its answer.
+      // In-flight requests get a moment to finish, so none is cut off between the store write and its response.
       const graceful = server.stop(false);
       const timedOut = await Promise.race([graceful.then(() => false), Bun.sleep(STOP_GRACE_MS).then(() => true)]);
       if (timedOut) await server.stop(true);
@@ -47,7 +47,7 @@ export function startServer(app: Hono<AppEnv>, options: { port: number; hostname
   }
 }
 
-/** Entry for `bun run lambda.ts [--port N]`: serves until interrupted. */
+/** Serves the app for `bun run lambda.ts [--port N]` until the process is interrupted. */
 export async function serveLocally(app: Hono<AppEnv>, argv: string[]): Promise<void> {
   const { parsePort, UsageError } = await import("../dev/flags.ts");
   try {

@@ -29,7 +29,7 @@ describe("startStack stop", () => {
       await Bun.sleep(200);
 
       expect(uncaught).toEqual([]);
-      // Requests the server took before stopping were answered in full, never cut off mid-store.
+      // Requests the server accepted before stopping got a full response, never one cut off mid-store.
       for (const status of statuses) expect([200, "failed"]).toContain(status);
     } finally {
       process.off("uncaughtException", onError);
