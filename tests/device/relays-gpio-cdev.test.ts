@@ -95,7 +95,7 @@ describe("GpioCdevRelay", () => {
     const { backend, relay } = makeRelay();
     await relay.open();
     await relay.write(true);
-    backend.failSetValues = "EIO";
+    backend.failSetValues = "EPERM";
 
     const error = (await relay.close().catch((caught: unknown) => caught)) as RelayError;
 
