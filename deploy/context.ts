@@ -1,4 +1,4 @@
-/** What every deploy step receives: options, names, ARN scope, clients, output and clock. */
+/** Inputs of every deploy step: options, names, ARN scope, clients, output and clock. */
 import type { AwsClients } from "./clients.ts";
 import type { ArnScope, ResourceNames } from "./names.ts";
 import type { DeployOptions } from "./options.ts";

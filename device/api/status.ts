@@ -36,7 +36,7 @@ export const deviceStatusSchema = z.object({
   /** Counts are null while the database cannot be opened (read-only or full disk); readings are then lost, not queued. */
   outbox: z.object({
     available: z.boolean(),
-    /** Why the database cannot be opened, while it is unavailable. */
+    /** The reason the database cannot be opened, while it is unavailable. */
     error: z.string().nullable(),
     depth: z.number().nullable(),
     dead_letters: z.number().nullable(),

@@ -1,14 +1,14 @@
 /** Errors raised while reading and checking the device configuration. */
 import { redactUrl } from "./redact-url.ts";
 
-/** Where a setting came from, so a message can point at the right place to fix it. */
+/** The origin of a setting, so a message can point at the right place to fix it. */
 export type ConfigSource = "default" | "file" | "env" | "flag";
 
 /** One rejected setting: its key, where it came from, the value, and what is allowed. */
 export interface ConfigProblem {
   key: string;
   source: ConfigSource;
-  /** How the source spells the key: `--relay-bcm`, `THERMO_RELAY_BCM` or the file key. */
+  /** The key as the source spells it: `--relay-bcm`, `THERMO_RELAY_BCM` or the file key. */
   origin: string;
   value: unknown;
   message: string;

@@ -86,7 +86,7 @@ export class UploadLoop {
     this.status.lastError = outcome.error;
     const backoffMs = UPLOAD_BACKOFF_FLOOR_MS + backoffDelayMs(this.status.consecutiveFailures, { baseMs: UPLOAD_BACKOFF_BASE_MS, capMs: UPLOAD_BACKOFF_CAP_MS, random: this.options.random });
     if (outcome.kind === "unconfirmed") {
-      // A captive portal or a wrong api_url answers every attempt the same way, so one line per interval is enough.
+      // A captive portal or a wrong api_url responds to every attempt the same way, so one line per interval is enough.
       const unconfirmed = this.unconfirmed ?? { count: 0, loggedAtMs: Number.NEGATIVE_INFINITY };
       unconfirmed.count++;
       this.unconfirmed = unconfirmed;

@@ -208,7 +208,7 @@ export class Uploader {
       return { kind: "dead_lettered", count: rejected.length, status: 400 };
     }
     if (batch.length > 1) {
-      // The answer named no reading; send this batch one at a time to find the bad ones.
+      // The response named no reading; send this batch one at a time to find the bad ones.
       this.isolateThroughId = batch.at(-1)?.id ?? 0;
       logger.warn("upload_isolating_bad_reading", { readings: batch.length, error: summary });
       return { kind: "retry", status: 400, retryAfterMs: 0, error: summary, isAuthFailure: false };
@@ -217,7 +217,7 @@ export class Uploader {
     return { kind: "dead_lettered", count: batch.length, status: 400 };
   }
 
-  /** Summarises an error answer without echoing secrets or long bodies. */
+  /** Summarises an error response without echoing secrets or long bodies. */
   private describeError(bodyText: string, status: number): string {
     try {
       const parsed = errorResponseSchema.parse(JSON.parse(bodyText));

@@ -27,7 +27,7 @@ export interface StatusParts {
   uploadsConfigured: boolean;
   /** Undefined while the database is unavailable. */
   outbox: Outbox | undefined;
-  /** Why the database is unavailable. */
+  /** The reason the database is unavailable. */
   outboxError: unknown;
 }
 

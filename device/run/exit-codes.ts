@@ -5,7 +5,7 @@ export const EXIT_CODES = {
   relayFailure: 1,
   /** Bad configuration or command line. */
   usage: 2,
-  /** Start-up failed for another reason (database, native package, port in use), or `thermo status` got no valid answer. */
+  /** Start-up failed for another reason (database, native package, port in use), or `thermo status` got no valid response. */
   startFailure: 3,
   /** An uncaught error; the relay was driven off where possible. */
   crash: 4,

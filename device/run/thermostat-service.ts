@@ -37,7 +37,7 @@ export interface ThermostatServiceOptions {
   relay: RelayDriver;
   /** The device database, or undefined when it could not be opened; heating then goes on without history. */
   db: Database | undefined;
-  /** Why `db` is undefined, for the log and the status. */
+  /** The error that left `db` undefined, for the log and the status. */
   databaseError?: unknown;
   /** Opens the database again while `db` is unavailable, every upload interval. The service closes a database it opened this way. */
   openDatabase?: () => Database;
@@ -83,7 +83,7 @@ export class ThermostatService {
   private readonly sensorHealth = createSensorHealth();
   private uploadLoop: UploadLoop | undefined;
   private outboxInUse: Outbox | undefined;
-  /** Why the database could not be opened, while it is unavailable. */
+  /** The error that kept the database from opening, while it is unavailable. */
   private databaseError: unknown;
   /** A database the service opened itself after start, closed on stop. */
   private ownedDb: Database | undefined;
@@ -343,7 +343,7 @@ export class ThermostatService {
       this.outboxInUse.append(wire, reading.atMs);
     } catch (error) {
       // Heating goes on without history. A full or read-only disk fails every poll, so one line per
-      // upload interval says how many readings were lost, enough for someone to free the disk.
+      // upload interval reports how many readings were lost, enough for someone to free the disk.
       const nowMs = this.options.clock.monotonicNow();
       const failures = this.appendFailures ?? { count: 0, loggedAtMs: Number.NEGATIVE_INFINITY };
       failures.count++;
@@ -405,7 +405,7 @@ export class ThermostatService {
     const previous = this.controller.setpoint;
     this.controller.setSetpoint(check.setpoint);
     this.setpointSource = source;
-    // Without a database the setpoint holds until restart and is saved once the database opens.
+    // Without a database the setpoint stays in force until restart and is saved once the database opens.
     this.setpoints?.save({ setpoint: check.setpoint, source, nowMs: clock.now(), desiredUpdatedAt });
     this.log.info("setpoint_changed", { from: previous, to: check.setpoint, unit: config.unit, source });
     this.queueDecision("setpoint");

@@ -1,6 +1,6 @@
 /**
- * A harness client that uploads batches the way the outbox contract says a
- * device must: keep a batch until a 2xx, retry everything else. Scenarios
+ * A harness client that uploads batches the way the outbox contract requires
+ * of a device: keep a batch until a 2xx, retry everything else. Scenarios
  * that test the API alone use it in place of thermo.
  */
 

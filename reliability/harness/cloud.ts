@@ -17,7 +17,7 @@ import { LOCAL_TABLE, startStack, type Stack } from "../../dev/stack.ts";
 import { Logger, memorySink } from "../../lib/log.ts";
 import { killAtExit } from "./cleanup.ts";
 
-/** How BatchWriteItem behaves for the app. */
+/** BatchWriteItem behaviour for the app. */
 export type BatchWriteMode =
   | { kind: "normal" }
   /** Writes at most `keep` new items per call; the rest stay unprocessed on every call until the mode is normal again. */

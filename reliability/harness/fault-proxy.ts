@@ -48,9 +48,9 @@ export interface ProxyRecord {
   /** Status sent to the client, or undefined when none was (hang, reset, or the client had gone). */
   status: number | undefined;
   batchSize: number;
-  /** Readings forwarded to the API, whatever it then answered. */
+  /** Readings forwarded to the API, whatever it then returned. */
   forwarded: number;
-  /** Status the API answered to the forwarded request. */
+  /** Status the API returned for the forwarded request. */
   upstreamStatus: number | undefined;
 }
 
@@ -328,7 +328,7 @@ export interface RandomPlanOptions {
   shares: Partial<Record<RandomFaultName, number>>;
   /** Delay of `slow` faults, in ms. @default 1500 */
   slowMs?: number;
-  /** Retry-After of injected 503 and 429 answers, in s. @default 1 */
+  /** Retry-After of injected 503 and 429 responses, in s. @default 1 */
   retryAfterS?: number;
 }
 

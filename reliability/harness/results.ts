@@ -18,7 +18,7 @@ export interface ScenarioResult {
   lost?: number | undefined;
   duplicated?: number | undefined;
   unsafe?: number | undefined;
-  /** Why it failed or did not run, or a measured figure worth showing. */
+  /** The reason it failed or did not run, or a measured figure worth showing. */
   note?: string | undefined;
   durationMs?: number | undefined;
 }

@@ -225,12 +225,14 @@ describe("pins", () => {
 
   test.each([1, 2, 4, 17])("rejects power pin %d", (pin) => {
     const result = checkHeaderPin(pin);
-    expect(!result.ok && result.reason).toContain("power pin");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain("power pin");
   });
 
   test.each([6, 9, 14, 20, 25, 30, 34, 39])("rejects ground pin %d", (pin) => {
     const result = checkHeaderPin(pin);
-    expect(!result.ok && result.reason).toContain("ground pin");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain("ground pin");
   });
 
   test.each([

@@ -122,7 +122,7 @@ describe("Outbox", () => {
     tree = makeTempTree();
     const { outbox, sink, db } = openOutbox({ maxReadings: 3 });
 
-    // An api_url that answers every batch with 404 sends each new reading here in turn.
+    // An api_url that responds to every batch with 404 sends each new reading here in turn.
     for (let index = 0; index < 5; index++) {
       appendSequence(outbox, index, 1);
       outbox.deadLetter(outbox.peek(1).map((entry) => entry.id), { status: 404, error: "HTTP 404 (3 tries)" });

@@ -264,7 +264,8 @@ describe("ThermostatService setpoint", () => {
     fixture = makeService(tree.root, { setpoint: "50", over_temp_cutoff: "80" });
     const result = fixture.service.setSetpoint(80, "F", "local_api");
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.message).toContain("over_temp_cutoff 80");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toContain("over_temp_cutoff 80");
   });
 
   test("applies and saves the cloud's desired setpoint once", async () => {

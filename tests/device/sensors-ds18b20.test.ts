@@ -51,7 +51,8 @@ describe("parseW1Slave", () => {
     ["-10.125 °C", SAMPLES.minus10_125, -10125],
   ])("reads %s", (_label, text, milliC) => {
     const result = parseW1Slave(text);
-    expect(result.ok && result.milliC).toBe(milliC);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.milliC).toBe(milliC);
   });
 
   test.each([
@@ -65,7 +66,8 @@ describe("parseW1Slave", () => {
   ])("rejects %s", (_label, text, code) => {
     const result = parseW1Slave(text);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.code).toBe(code as "MALFORMED");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.code).toBe(code as "MALFORMED");
   });
 });
 
