@@ -68,6 +68,10 @@ if (helloBuild.exitCode !== 0) throw new Error(helloBuild.stderr.toString());
 const helloPolicyBinary = join(work, "hello-policy");
 const helloPolicyBuild = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", `--compile-jit-policy=${DEVICE_JIT_POLICY}`, helloSource, "--outfile", helloPolicyBinary]);
 if (helloPolicyBuild.exitCode !== 0) throw new Error(helloPolicyBuild.stderr.toString());
+// The runtime features thermo needs, without thermo's code, built the way thermo is.
+const featuresBinary = join(work, "runtime-features");
+const featuresBuild = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", `--compile-jit-policy=${DEVICE_JIT_POLICY}`, join(import.meta.dir, "programs", "runtime-features.ts"), "--outfile", featuresBinary]);
+if (featuresBuild.exitCode !== 0) throw new Error(featuresBuild.stderr.toString());
 const thermo = await buildDeviceBinary({ target: "bun-linux-x64", outfile: join(work, "thermo") });
 const helloBytes = statSync(helloBinary).size;
 
@@ -79,6 +83,8 @@ try {
 
   const hello = await sampleRun([helloBinary], 5);
   const helloPolicy = await sampleRun([helloPolicyBinary], 5);
+  const features = await sampleRun([featuresBinary], 5, { RUNTIME_FEATURES_DIR: mkdtempSync(join(work, "features-")) });
+  const featuresZone = await sampleRun([featuresBinary], 5, { RUNTIME_FEATURES_DIR: mkdtempSync(join(work, "features-")), RUNTIME_FEATURES_ZONE: "America/Chicago" });
   // A simulated hour at 360× takes 10 s.
   const hour = await sampleRun(runArgs(join(work, "hour"), 360), 10, env);
   // A simulated day at 2880× takes 30 s; the first 10 % is start-up.
@@ -97,6 +103,8 @@ try {
   console.log(`| binary size | ${(helloBytes / 2 ** 20).toFixed(1)} MiB | ${(thermo.bytes / 2 ** 20).toFixed(1)} MiB | ${ratio(thermo.bytes, helloBytes)} | |`);
   console.log(`| peak RSS, simulated hour | ${mib(hello.peakKiB)} | ${mib(hour.peakKiB)} | ${ratio(hour.peakKiB, hello.peakKiB)} | ≤ 1.60× |`);
   console.log(`| peak RSS, simulated hour, against hello-world with thermo's JIT policy | ${mib(helloPolicy.peakKiB)} | ${mib(hour.peakKiB)} | ${ratio(hour.peakKiB, helloPolicy.peakKiB)} | |`);
+  console.log(`| peak RSS of the runtime features alone (SQLite, Bun.serve + Hono, fetch, zod) | ${mib(hello.peakKiB)} | ${mib(features.peakKiB)} | ${ratio(features.peakKiB, hello.peakKiB)} | |`);
+  console.log(`| peak RSS of the runtime features alone, with Intl time zones | ${mib(hello.peakKiB)} | ${mib(featuresZone.peakKiB)} | ${ratio(featuresZone.peakKiB, hello.peakKiB)} | |`);
   console.log(`| peak anonymous RSS (RssAnon), simulated hour | ${mib(hello.peakAnonKiB)} | ${mib(hour.peakAnonKiB)} | ${ratio(hour.peakAnonKiB, hello.peakAnonKiB)} | |`);
   console.log(`| RSS over a simulated 24 h: median of first fifth → last fifth | | ${(early / 1024).toFixed(1)} → ${mib(late)} | ${ratio(late, early)} | no growth |`);
   console.log(`| RssAnon over a simulated 24 h: median of first fifth → last fifth | | ${(anon.early / 1024).toFixed(1)} → ${mib(anon.late)} | ${ratio(anon.late, anon.early)} | no growth |`);
