@@ -1,8 +1,8 @@
-/** Awaiting a DynamoDB call that must fail. */
+/** A helper that awaits a DynamoDB call which must fail. */
 import { expect } from "bun:test";
 import { DynamoDBError } from "../../cloud/errors.ts";
 
-/** Returns the DynamoDBError that `call` rejects with; fails the test when it resolves or rejects with anything else. */
+/** Returns the DynamoDBError that `call` rejects with. The test fails when `call` resolves or rejects with anything else. */
 export async function dynamoFailureOf(call: Promise<unknown>): Promise<DynamoDBError> {
   try {
     await call;
