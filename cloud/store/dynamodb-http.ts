@@ -5,7 +5,7 @@
  * DynamoDB client there, because loading the SDK took about 80 ms of every
  * Lambda cold start (see "Cold-start proxy" in BENCHMARKS.md).
  */
-import { AwsClient } from "aws4fetch";
+import { AwsV4Signer } from "aws4fetch";
 import type { Logger } from "../../lib/log.ts";
 import { backoffDelayMs, sleep as timerSleep } from "../../lib/retry.ts";
 import { DynamoDBError } from "../errors.ts";
@@ -25,8 +25,8 @@ import type {
 import { errorFromResponse, retryKind } from "./dynamodb-response.ts";
 import type { AwsCredentials } from "./dynamodb-settings.ts";
 
-/** Sends one signed request; `fetch` in production, injectable for tests. */
-export type SendRequest = (request: Request) => Promise<Response>;
+/** Sends one signed request. It is `fetch` in production and a stand-in in tests. */
+export type SendRequest = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface DynamoDBHttpClientOptions {
   /** URL that requests are POSTed to, such as `https://dynamodb.us-east-1.amazonaws.com/`. */
@@ -73,7 +73,10 @@ const TARGET_PREFIX = "DynamoDB_20120810";
 
 export class DynamoDBHttpClient implements DynamoDBDataPlane {
   private readonly endpoint: string;
-  private readonly signer: AwsClient;
+  private readonly region: string;
+  private readonly credentials: AwsCredentials;
+  /** Signing keys derived per day, region and service, which aws4fetch keeps here. */
+  private readonly signingKeys = new Map<string, ArrayBuffer>();
   private readonly logger: Logger;
   private readonly maxAttempts: number;
   private readonly attemptTimeoutMs: number;
@@ -98,12 +101,12 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
     if (!Number.isInteger(attemptTimeoutMs) || attemptTimeoutMs < 1) throw new RangeError(`attemptTimeoutMs must be a whole number of ms of at least 1, got ${attemptTimeoutMs}`);
 
     this.endpoint = url.href;
-    // send() retries by DynamoDB's error types. aws4fetch's own retries would repeat every 5xx and 429 up to 10 times.
-    this.signer = new AwsClient({ ...options.credentials, service: "dynamodb", region: options.region, retries: 0 });
+    this.region = options.region;
+    this.credentials = options.credentials;
     this.logger = options.logger;
     this.maxAttempts = maxAttempts;
     this.attemptTimeoutMs = attemptTimeoutMs;
-    this.sendRequest = options.fetch ?? ((request) => fetch(request));
+    this.sendRequest = options.fetch ?? ((url, init) => fetch(url, init));
     this.sleep = options.sleep ?? ((ms) => timerSleep(ms));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
@@ -185,19 +188,26 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
 
   /** Makes one signed attempt and decodes the body of a 2xx response. */
   private async sendOnce<T>(operation: StoreOperation, body: string, attempt: number, decode: (output: Record<string, unknown>) => T): Promise<T> {
-    const signal = AbortSignal.timeout(this.attemptTimeoutMs);
-    const request = await this.signer.sign(this.endpoint, {
+    // This uses aws4fetch's signer without its AwsClient. AwsClient wraps each call in a Request
+    // that fetch then rebuilds, and the first request was 5–10 ms slower with it on Node.js 20
+    // (bench/cloud-bundle.ts). AwsClient also retries on its own, but only send() should retry.
+    const signed = await new AwsV4Signer({
+      url: this.endpoint,
       method: "POST",
       headers: { "content-type": JSON_CONTENT_TYPE, "x-amz-target": `${TARGET_PREFIX}.${operation}` },
       body,
-      signal,
-      aws: { datetime: toAmzDate(this.now()) },
-    });
+      ...this.credentials,
+      service: "dynamodb",
+      region: this.region,
+      cache: this.signingKeys,
+      datetime: toAmzDate(this.now()),
+    }).sign();
+    const signal = AbortSignal.timeout(this.attemptTimeoutMs);
 
     let response: Response;
     let text: string;
     try {
-      response = await this.sendRequest(request);
+      response = await this.sendRequest(signed.url.href, { method: "POST", headers: signed.headers, body, signal });
       text = await response.text();
     } catch (error) {
       if (signal.aborted) {
