@@ -136,7 +136,7 @@ export class ReadingStore {
 
   /** Writes one chunk, retrying unprocessed items with backoff; returns how many remain unstored at the deadline. */
   private async writeChunk(chunk: ReadingItem[], deadline: number): Promise<number> {
-    let pending: NativeWriteRequest[] = chunk.map((item) => ({ PutRequest: { Item: { ...item } } }));
+    let pending: NativeWriteRequest[] = chunk.map((item) => ({ PutRequest: { Item: item } }));
     for (let attempt = 1; ; attempt++) {
       const output = await this.call("BatchWriteItem", () => this.client.batchWriteItem({ RequestItems: { [this.tableName]: pending } }));
       pending = output.UnprocessedItems[this.tableName] ?? [];
