@@ -2,8 +2,9 @@
 /**
  * The cloud API. Exports `handler` for AWS Lambda (function URL events) and,
  * run directly, serves the same app with Bun.serve using the environment's
- * configuration: `THERMO_TABLE=thermo bun run lambda.ts [--port 8787]`.
- * `bun run dev` is the usual local entry; it also starts the store.
+ * configuration: `THERMO_TABLE=thermo bun run lambda.ts [--port 8787]`, with
+ * `AWS_REGION` and credentials in the environment as Lambda sets them (see the
+ * README). `bun run dev` is the usual local entry, and it also starts the store.
  */
 import { handle } from "hono/aws-lambda";
 import { buildAppFromEnv } from "./cloud/app-from-env.ts";

@@ -10,6 +10,7 @@
  */
 import { Hono } from "hono";
 import { createApp } from "../cloud/app.ts";
+import type { DynamoDBDataPlane } from "../cloud/store/dynamodb-operations.ts";
 import { ReadingStore } from "../cloud/store/readings-store.ts";
 import { Logger } from "../lib/log.ts";
 import { startStack } from "../dev/stack.ts";
@@ -75,7 +76,12 @@ try {
   );
 
   // The handler alone: the same app with a store whose DynamoDB client returns at once.
-  const instantClient = { send: async () => ({}) } as unknown as ConstructorParameters<typeof ReadingStore>[0]["client"];
+  const instantClient: DynamoDBDataPlane = {
+    batchWriteItem: async () => ({ UnprocessedItems: {} }),
+    getItem: async () => ({}),
+    query: async () => ({ Items: [] }),
+    updateItem: async () => ({}),
+  };
   const instantStore = new ReadingStore({ client: instantClient, tableName: "bench", timeZone: "UTC", logger: silent });
   const app = createApp({ config: stack.config, store: instantStore, logger: silent });
   const emptyApp = new Hono().post("/", (c) => c.json({}));
@@ -86,6 +92,7 @@ try {
       const t0 = performance.now();
       const response = await fetcher(new Request("http://bench/", { method: "POST", headers: auth, body }));
       await response.arrayBuffer();
+      if (!response.ok) throw new Error(`in-process request ${i} failed with ${response.status}`);
       latencies.push(performance.now() - t0);
     }
     return latencies;

@@ -19,10 +19,9 @@ export async function buildLambdaBundle(root = resolve(import.meta.dir, "..")): 
     target: "node",
     format: "esm",
     minify: true,
-    // The nodejs24.x runtime ships AWS SDK v3 (clients, lib-dynamodb and their
-    // @smithy dependencies). Using it keeps the bundle small, which shortens cold
-    // starts; the cost is that the runtime, not bun.lock, picks the SDK version.
-    external: ["@aws-sdk/*", "@smithy/*"],
+    // No `external`: every dependency is in the file, so bun.lock, not the runtime,
+    // fixes every version. The app talks to DynamoDB through cloud/store/dynamodb-http.ts
+    // and never loads the AWS SDK that the runtime provides.
     // The handler never serves locally; this drops the Bun.serve path from the bundle.
     define: { "import.meta.main": "false" },
   });

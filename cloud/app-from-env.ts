@@ -7,7 +7,8 @@ import { loadConfig } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { dashboardRoutes } from "./dashboard-mount.ts";
 import { ConfigError } from "./errors.ts";
-import { createDocumentClient } from "./store/client.ts";
+import { DynamoDBHttpClient } from "./store/dynamodb-http.ts";
+import { loadDynamoDBSettings } from "./store/dynamodb-settings.ts";
 import { ReadingStore } from "./store/readings-store.ts";
 
 /**
@@ -16,27 +17,45 @@ import { ReadingStore } from "./store/readings-store.ts";
  * log, so a bad deploy is visible in CloudWatch instead of failing at import.
  */
 export function buildAppFromEnv(env: Record<string, string | undefined>, logger = new Logger("api")): Hono<AppEnv> {
+  const problems: string[] = [];
+  const config = collectProblems(() => loadConfig(env), problems);
+  const dynamo = collectProblems(() => loadDynamoDBSettings(env), problems);
+  if (config === undefined || dynamo === undefined) {
+    // No problem quotes a token, hash, key or secret, so the list is safe to log.
+    logger.error("invalid_configuration", { problems });
+    return misconfiguredApp();
+  }
+
+  const client = new DynamoDBHttpClient({ ...dynamo, logger: logger.child({}, "dynamodb") });
+  const store = new ReadingStore({
+    client,
+    tableName: config.tableName,
+    timeZone: config.timeZone,
+    retentionDays: config.retentionDays,
+    logger: logger.child({}, "store"),
+  });
+  for (const scope of ["ingest", "read"] as const) {
+    if (config.tokenHashes[scope].length === 0) logger.warn("no_tokens", { scope, hint: `set THERMO_${scope.toUpperCase()}_TOKEN_SHA256; every ${scope} request is rejected until then` });
+  }
+  return createApp({ config, store, logger }, dashboardRoutes);
+}
+
+/** Runs `load` and moves the problems of a ConfigError into `problems`. Other errors propagate. */
+function collectProblems<T>(load: () => T, problems: string[]): T | undefined {
   try {
-    const config = loadConfig(env);
-    const store = new ReadingStore({
-      client: createDocumentClient(),
-      tableName: config.tableName,
-      timeZone: config.timeZone,
-      retentionDays: config.retentionDays,
-      logger: logger.child({}, "store"),
-    });
-    for (const scope of ["ingest", "read"] as const) {
-      if (config.tokenHashes[scope].length === 0) logger.warn("no_tokens", { scope, hint: `set THERMO_${scope.toUpperCase()}_TOKEN_SHA256; every ${scope} request is rejected until then` });
-    }
-    return createApp({ config, store, logger }, dashboardRoutes);
+    return load();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    logger.error("invalid_configuration", { problems: error.problems });
-    const broken = new Hono<AppEnv>();
-    broken.all("*", (c) => {
-      const body: ErrorResponse = { error: "misconfigured", message: "the server's configuration is invalid; its log names the problem" };
-      return c.json(body, 500);
-    });
-    return broken;
+    problems.push(...error.problems);
+    return undefined;
   }
+}
+
+function misconfiguredApp(): Hono<AppEnv> {
+  const broken = new Hono<AppEnv>();
+  broken.all("*", (c) => {
+    const body: ErrorResponse = { error: "misconfigured", message: "the server's configuration is invalid; its log names the problem" };
+    return c.json(body, 500);
+  });
+  return broken;
 }

@@ -54,3 +54,31 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * A DynamoDB call failed. `name` is DynamoDB's error type, such as
+ * `ConditionalCheckFailedException` or `ResourceNotFoundException`. Failures
+ * that carry no DynamoDB error type are named by the client instead:
+ * `NetworkError` (no response arrived), `TimeoutError` (the attempt ran out
+ * of time) or `InvalidResponseError` (the body is not what DynamoDB sends).
+ */
+export class DynamoDBError extends Error {
+  override readonly name: string;
+  /** The DynamoDB operation, such as `UpdateItem`. */
+  readonly operation: string;
+  /** HTTP status of the response; undefined when no response arrived. */
+  readonly status: number | undefined;
+  /** DynamoDB's request id (the `x-amzn-RequestId` header) to quote to AWS support, or undefined when the response had none. */
+  readonly requestId: string | undefined;
+  /** The attempt that failed, 1 for the first. */
+  readonly attempt: number;
+
+  constructor(options: { name: string; message: string; operation: string; attempt: number; status?: number | undefined; requestId?: string | undefined; cause?: unknown }) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = options.name;
+    this.operation = options.operation;
+    this.attempt = options.attempt;
+    this.status = options.status;
+    this.requestId = options.requestId;
+  }
+}

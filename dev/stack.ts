@@ -10,6 +10,8 @@ import { createApp } from "../cloud/app.ts";
 import { loadConfig, type AppConfig } from "../cloud/config.ts";
 import { dashboardRoutes } from "../cloud/dashboard-mount.ts";
 import { startServer } from "../cloud/serve-locally.ts";
+import type { DynamoDBDataPlane } from "../cloud/store/dynamodb-operations.ts";
+import { DynamoDBHttpClient } from "../cloud/store/dynamodb-http.ts";
 import { ReadingStore } from "../cloud/store/readings-store.ts";
 import { Logger } from "../lib/log.ts";
 import { startDynalite, type LocalDynamo } from "./dynalite.ts";
@@ -32,7 +34,7 @@ export interface StackOptions {
   env?: Record<string, string>;
   logger?: Logger;
   /** Wraps the DynamoDB client the app uses, e.g. to inject faults in tests. */
-  wrapClient?: (client: DynamoDBDocumentClient) => DynamoDBDocumentClient;
+  wrapClient?: (client: DynamoDBDataPlane) => DynamoDBDataPlane;
   /** Serve the dashboard page at `/`. @default true */
   dashboard?: boolean;
 }
@@ -43,7 +45,12 @@ export interface Stack {
   tokens: StackTokens;
   config: AppConfig;
   dynamo: LocalDynamo;
-  /** A client for the local store, for tests that inspect the table. */
+  /** The app's DynamoDB client before `wrapClient`, for tests that build a store of their own. */
+  client: DynamoDBHttpClient;
+  /**
+   * An AWS SDK client of the local store, for tests that inspect or change the
+   * table. It is a second implementation, so what it reads back checks the app's client.
+   */
   documentClient: DynamoDBDocumentClient;
   store: ReadingStore;
   stop(): Promise<void>;
@@ -51,8 +58,10 @@ export interface Stack {
 
 export const LOCAL_TABLE = "thermo";
 
-/** Credentials dynalite ignores; set so the SDK never looks for real ones. */
-const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+/** Credentials that dynalite ignores. They are set so that no client looks for real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+/** Region that the local clients sign for. dynalite accepts any. */
+export const LOCAL_REGION = "local";
 
 /** Starts dynalite, creates the table, and serves the app. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -65,9 +74,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const dynamo = await startDynalite({ path: options.dataDir });
   try {
-    const rawClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "local", credentials: LOCAL_CREDENTIALS, maxAttempts: 2 });
+    const rawClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 2 });
     await ensureTable(rawClient, options.env?.THERMO_TABLE ?? LOCAL_TABLE);
     const documentClient = DynamoDBDocumentClient.from(rawClient, { marshallOptions: { removeUndefinedValues: true } });
+    const client = new DynamoDBHttpClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, logger: logger.child({}, "dynamodb") });
 
     const config = loadConfig({
       THERMO_TABLE: LOCAL_TABLE,
@@ -77,7 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...options.env,
     });
     const store = new ReadingStore({
-      client: options.wrapClient?.(documentClient) ?? documentClient,
+      client: options.wrapClient?.(client) ?? client,
       tableName: config.tableName,
       timeZone: config.timeZone,
       retentionDays: config.retentionDays,
@@ -91,6 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       tokens,
       config,
       dynamo,
+      client,
       documentClient,
       store,
       stop: async () => {

@@ -3,12 +3,11 @@
  * through here, and every failure leaves as StoreUnavailableError or
  * UnstoredReadingsError so the HTTP edge can respond 503 without detail.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { DesiredState, Reading, StoredReading } from "../../schema.ts";
 import { backoffDelayMs, sleep as realSleep } from "../../lib/retry.ts";
 import type { Logger } from "../../lib/log.ts";
-import { StoreUnavailableError, UnstoredReadingsError } from "../errors.ts";
+import { DynamoDBError, StoreUnavailableError, UnstoredReadingsError } from "../errors.ts";
+import type { DynamoDBDataPlane, NativeWriteRequest, UpdateItemRequest } from "./dynamodb-operations.ts";
 import { formatUtcKey } from "../../time/rfc3339.ts";
 import { toItem, toStoredReading, type ReadingItem } from "./reading-item.ts";
 import { dayPartition, PARTITION_KEY, REGISTRY_PARTITION, SORT_KEY } from "./table.ts";
@@ -25,7 +24,7 @@ const WRITE_CONCURRENCY = 4;
 export const MAX_LATEST_CLOCK_SKEW_MS = 10 * 60_000;
 
 export interface ReadingStoreOptions {
-  client: DynamoDBDocumentClient;
+  client: DynamoDBDataPlane;
   tableName: string;
   timeZone: string;
   retentionDays?: number | undefined;
@@ -62,7 +61,7 @@ export interface PutResult {
 }
 
 export class ReadingStore {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DynamoDBDataPlane;
   readonly tableName: string;
   private readonly timeZone: string;
   private readonly retentionDays: number | undefined;
@@ -137,12 +136,10 @@ export class ReadingStore {
 
   /** Writes one chunk, retrying unprocessed items with backoff; returns how many remain unstored at the deadline. */
   private async writeChunk(chunk: ReadingItem[], deadline: number): Promise<number> {
-    let pending: Record<string, unknown>[] = chunk.map((item) => ({ PutRequest: { Item: item } }));
+    let pending: NativeWriteRequest[] = chunk.map((item) => ({ PutRequest: { Item: item } }));
     for (let attempt = 1; ; attempt++) {
-      const output = await this.call("BatchWriteItem", () =>
-        this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } })),
-      );
-      pending = (output.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+      const output = await this.call("BatchWriteItem", () => this.client.batchWriteItem({ RequestItems: { [this.tableName]: pending } }));
+      pending = output.UnprocessedItems[this.tableName] ?? [];
       if (pending.length === 0) return 0;
 
       const delayMs = backoffDelayMs(attempt, { baseMs: 50, capMs: 1000 });
@@ -159,21 +156,19 @@ export class ReadingStore {
   private async recordLatest(item: ReadingItem, nowMs: number): Promise<DesiredState | null> {
     const latest = toStoredReading(item as unknown as Record<string, unknown>);
     try {
-      const output = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: item.device_id },
-          UpdateExpression: "SET #lastSeen = :lastSeen, #latest = :latest, #updatedAt = :updatedAt",
-          ConditionExpression: "attribute_not_exists(#lastSeen) OR #lastSeen < :lastSeen",
-          ExpressionAttributeNames: { "#lastSeen": "last_seen", "#latest": "latest", "#updatedAt": "updated_at" },
-          ExpressionAttributeValues: { ":lastSeen": item[SORT_KEY], ":latest": latest, ":updatedAt": new Date(nowMs).toISOString() },
-          ReturnValues: "ALL_NEW",
-        }),
-      );
+      const output = await this.client.updateItem({
+        TableName: this.tableName,
+        Key: { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: item.device_id },
+        UpdateExpression: "SET #lastSeen = :lastSeen, #latest = :latest, #updatedAt = :updatedAt",
+        ConditionExpression: "attribute_not_exists(#lastSeen) OR #lastSeen < :lastSeen",
+        ExpressionAttributeNames: { "#lastSeen": "last_seen", "#latest": "latest", "#updatedAt": "updated_at" },
+        ExpressionAttributeValues: { ":lastSeen": item[SORT_KEY], ":latest": latest, ":updatedAt": new Date(nowMs).toISOString() },
+        ReturnValues: "ALL_NEW",
+      });
       return parseDesired(output.Attributes?.desired);
     } catch (error) {
       // An older reading than the one on record: nothing to move, but the desired state is still wanted.
-      if (error instanceof ConditionalCheckFailedException) return (await this.getDevice(item.device_id))?.desired ?? null;
+      if (error instanceof DynamoDBError && error.name === "ConditionalCheckFailedException") return (await this.getDevice(item.device_id))?.desired ?? null;
       throw new StoreUnavailableError({ operation: "UpdateItem", table: this.tableName, cause: error });
     }
   }
@@ -181,19 +176,17 @@ export class ReadingStore {
   /** Returns one page of a device's local day in time order, starting after `afterKey`. */
   async queryDayPage(deviceId: string, day: string, options: { afterKey?: string | undefined; limit: number }): Promise<DayPage> {
     const output = await this.call("Query", () =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "#pk = :pk",
-          ExpressionAttributeNames: { "#pk": PARTITION_KEY },
-          ExpressionAttributeValues: { ":pk": dayPartition(deviceId, day) },
-          ScanIndexForward: true,
-          Limit: options.limit,
-          ExclusiveStartKey: options.afterKey === undefined ? undefined : { [PARTITION_KEY]: dayPartition(deviceId, day), [SORT_KEY]: options.afterKey },
-        }),
-      ),
+      this.client.query({
+        TableName: this.tableName,
+        KeyConditionExpression: "#pk = :pk",
+        ExpressionAttributeNames: { "#pk": PARTITION_KEY },
+        ExpressionAttributeValues: { ":pk": dayPartition(deviceId, day) },
+        ScanIndexForward: true,
+        Limit: options.limit,
+        ExclusiveStartKey: options.afterKey === undefined ? undefined : { [PARTITION_KEY]: dayPartition(deviceId, day), [SORT_KEY]: options.afterKey },
+      }),
     );
-    const readings = (output.Items ?? []).map((item) => toStoredReading(item));
+    const readings = output.Items.map((item) => toStoredReading(item));
     const lastKey = output.LastEvaluatedKey?.[SORT_KEY];
     return { readings, lastKey: typeof lastKey === "string" ? lastKey : undefined };
   }
@@ -210,9 +203,7 @@ export class ReadingStore {
 
   /** Returns a device's registry record, or undefined when it never sent a reading. */
   async getDevice(deviceId: string): Promise<DeviceRecord | undefined> {
-    const output = await this.call("GetItem", () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: deviceId } })),
-    );
+    const output = await this.call("GetItem", () => this.client.getItem({ TableName: this.tableName, Key: { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: deviceId } }));
     return output.Item === undefined ? undefined : toDeviceRecord(output.Item);
   }
 
@@ -222,17 +213,15 @@ export class ReadingStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const output = await this.call("Query", () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: "#pk = :pk",
-            ExpressionAttributeNames: { "#pk": PARTITION_KEY },
-            ExpressionAttributeValues: { ":pk": REGISTRY_PARTITION },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
+        this.client.query({
+          TableName: this.tableName,
+          KeyConditionExpression: "#pk = :pk",
+          ExpressionAttributeNames: { "#pk": PARTITION_KEY },
+          ExpressionAttributeValues: { ":pk": REGISTRY_PARTITION },
+          ExclusiveStartKey: startKey,
+        }),
       );
-      for (const item of output.Items ?? []) {
+      for (const item of output.Items) {
         const device = toDeviceRecord(item);
         // Clearing a desired state leaves a registry item behind, even for a device that never sent a reading.
         if (device.lastSeen !== undefined || device.desired !== null) devices.push(device);
@@ -245,17 +234,17 @@ export class ReadingStore {
   /** Sets or, with null, clears a device's desired state. */
   async setDesired(deviceId: string, desired: DesiredState | null): Promise<void> {
     const key = { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: deviceId };
-    const command =
+    const request: UpdateItemRequest =
       desired === null
-        ? new UpdateCommand({ TableName: this.tableName, Key: key, UpdateExpression: "REMOVE #desired", ExpressionAttributeNames: { "#desired": "desired" } })
-        : new UpdateCommand({
+        ? { TableName: this.tableName, Key: key, UpdateExpression: "REMOVE #desired", ExpressionAttributeNames: { "#desired": "desired" } }
+        : {
             TableName: this.tableName,
             Key: key,
             UpdateExpression: "SET #desired = :desired",
             ExpressionAttributeNames: { "#desired": "desired" },
             ExpressionAttributeValues: { ":desired": desired },
-          });
-    await this.call("UpdateItem", () => this.client.send(command));
+          };
+    await this.call("UpdateItem", () => this.client.updateItem(request));
   }
 
   private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {

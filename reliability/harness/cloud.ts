@@ -11,9 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBHttpClient } from "../../cloud/store/dynamodb-http.ts";
+import type { DynamoDBDataPlane, NativeWriteRequest } from "../../cloud/store/dynamodb-operations.ts";
 import { ensureTable } from "../../dev/ensure-table.ts";
-import { LOCAL_TABLE, startStack, type Stack } from "../../dev/stack.ts";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE, startStack, type Stack } from "../../dev/stack.ts";
 import { Logger, memorySink } from "../../lib/log.ts";
 import { killAtExit } from "./cleanup.ts";
 
@@ -64,33 +66,32 @@ export interface CloudOptions {
 }
 
 /**
- * Wraps the document client so BatchWriteItem can leave items unprocessed.
+ * Wraps the app's DynamoDB client so BatchWriteItem can leave items unprocessed.
  * In `unprocessed` mode each call writes at most `keep` items it has not
  * met before; every other item becomes stuck and comes back unprocessed on
  * every later call, as items of a throttled partition do, until the mode
  * returns to normal.
  */
-function faultyClient(client: DynamoDBDocumentClient, state: { mode: BatchWriteMode; calls: number; stuck: Set<string> }): DynamoDBDocumentClient {
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property !== "send") return Reflect.get(target, property, receiver);
-      return async (command: unknown, ...rest: unknown[]) => {
-        if (!(command instanceof BatchWriteCommand)) return (target.send as (...args: unknown[]) => unknown)(command, ...rest);
-        state.calls++;
-        const mode = state.mode;
-        if (mode.kind === "normal") return target.send(command);
+function faultyClient(client: DynamoDBDataPlane, state: { mode: BatchWriteMode; calls: number; stuck: Set<string> }): DynamoDBDataPlane {
+  return {
+    getItem: (request) => client.getItem(request),
+    query: (request) => client.query(request),
+    updateItem: (request) => client.updateItem(request),
+    batchWriteItem: async (request) => {
+      state.calls++;
+      const mode = state.mode;
+      if (mode.kind === "normal") return client.batchWriteItem(request);
 
-        const [table, requests = []] = Object.entries(command.input.RequestItems ?? {})[0] ?? ["", []];
-        const keyOf = (request: (typeof requests)[number]) => `${request.PutRequest?.Item?.pk}|${request.PutRequest?.Item?.sk}`;
-        const fresh = requests.filter((request) => !state.stuck.has(keyOf(request)));
-        const kept = fresh.slice(0, mode.keep);
-        for (const request of fresh.slice(mode.keep)) state.stuck.add(keyOf(request));
-        if (kept.length > 0) await target.send(new BatchWriteCommand({ RequestItems: { [table]: kept } }));
-        const left = requests.filter((request) => state.stuck.has(keyOf(request)));
-        return { UnprocessedItems: left.length > 0 ? { [table]: left } : {}, $metadata: {} };
-      };
+      const [table, requests = []] = Object.entries(request.RequestItems)[0] ?? ["", []];
+      const keyOf = (write: NativeWriteRequest) => `${write.PutRequest?.Item.pk}|${write.PutRequest?.Item.sk}`;
+      const fresh = requests.filter((write) => !state.stuck.has(keyOf(write)));
+      const kept = fresh.slice(0, mode.keep);
+      for (const write of fresh.slice(mode.keep)) state.stuck.add(keyOf(write));
+      if (kept.length > 0) await client.batchWriteItem({ RequestItems: { [table]: kept } });
+      const left = requests.filter((write) => state.stuck.has(keyOf(write)));
+      return { UnprocessedItems: left.length > 0 ? { [table]: left } : {} };
     },
-  });
+  };
 }
 
 interface StoreProcess {
@@ -120,20 +121,22 @@ export async function startCloud(options: CloudOptions = {}): Promise<Cloud> {
   const dataDir = mkdtempSync(join(tmpdir(), "thermo-rel-dynalite-"));
   let store = await spawnStore(dataDir, 0);
   const endpoint = `http://127.0.0.1:${store.port}`;
-  const rawClient = new DynamoDBClient({ endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 2 });
+  const rawClient = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 2 });
   const documentClient = DynamoDBDocumentClient.from(rawClient, { marshallOptions: { removeUndefinedValues: true } });
   const tableName = options.env?.THERMO_TABLE ?? LOCAL_TABLE;
   await ensureTable(rawClient, tableName);
 
   const log = memorySink();
+  const logger = new Logger("cloud", { level: "info", sink: log.sink });
+  const appClient = new DynamoDBHttpClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, logger: logger.child({}, "dynamodb") });
   const state = { mode: { kind: "normal" } as BatchWriteMode, calls: 0, stuck: new Set<string>() };
   // The stack also starts an in-memory dynalite of its own; the app is pointed at the child process instead.
   const stack = await startStack({
     dashboard: false,
     env: options.env ?? {},
     tokens: options.tokens ?? {},
-    logger: new Logger("cloud", { level: "info", sink: log.sink }),
-    wrapClient: () => faultyClient(documentClient, state),
+    logger,
+    wrapClient: () => faultyClient(appClient, state),
   });
   let isStoreUp = true;
 

@@ -7,6 +7,8 @@ import { Logger, memorySink } from "../../lib/log.ts";
 
 const HASH = "a".repeat(64);
 const VALID = { THERMO_TABLE: "thermo", THERMO_INGEST_TOKEN_SHA256: HASH, THERMO_READ_TOKEN_SHA256: HASH };
+/** DynamoDB settings for buildAppFromEnv. No test here sends a request to the endpoint. */
+const AWS_ENV = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "test-secret", AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:9" };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
@@ -123,7 +125,7 @@ describe("loadConfig", () => {
 describe("buildAppFromEnv", () => {
   test("bad config answers 500 misconfigured", async () => {
     const memory = memorySink();
-    const app = buildAppFromEnv({ THERMO_TABLE: "", THERMO_TIMEZONE: "Mars/Base" }, new Logger("api", { sink: memory.sink }));
+    const app = buildAppFromEnv({ ...AWS_ENV, THERMO_TABLE: "", THERMO_TIMEZONE: "Mars/Base" }, new Logger("api", { sink: memory.sink }));
 
     for (const [method, path] of [["GET", "/health"], ["POST", "/readings"], ["GET", "/devices"]] as const) {
       const response = await app.request(path, { method });
@@ -141,8 +143,8 @@ describe("buildAppFromEnv", () => {
 
   test("missing tokens warned per scope", async () => {
     const memory = memorySink();
-    // No request here reaches the store, so the SDK client it builds never sends anything.
-    const app = buildAppFromEnv({ THERMO_TABLE: "thermo", THERMO_READ_TOKEN_SHA256: HASH }, new Logger("api", { sink: memory.sink }));
+    // No request here reaches the store, so the DynamoDB client it builds never sends anything.
+    const app = buildAppFromEnv({ ...AWS_ENV, THERMO_TABLE: "thermo", THERMO_READ_TOKEN_SHA256: HASH }, new Logger("api", { sink: memory.sink }));
 
     const response = await app.request("/health");
 
@@ -150,5 +152,47 @@ describe("buildAppFromEnv", () => {
     const warnings = memory.records().filter((record) => record.event === "no_tokens");
     expect(warnings.map((warning) => warning.scope)).toEqual(["ingest"]);
     expect((await app.request("/", { method: "POST", body: "{}" })).status).toBe(401);
+  });
+
+  test("missing AWS_REGION is 500 misconfigured", async () => {
+    const memory = memorySink();
+    const { AWS_REGION: _region, ...env } = AWS_ENV;
+    const app = buildAppFromEnv({ ...VALID, ...env }, new Logger("api", { sink: memory.sink }));
+
+    const response = await app.request("/health");
+
+    expect(response.status).toBe(500);
+    expect(((await response.json()) as { error: string }).error).toBe("misconfigured");
+    const problems = memory.records().find((record) => record.event === "invalid_configuration")?.problems as string[];
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toStartWith("AWS_REGION is not set");
+  });
+
+  test.each(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])("missing %s named, no secret logged", async (missing) => {
+    const memory = memorySink();
+    const secrets = { AWS_ACCESS_KEY_ID: "AKIDSHOULDNOTLEAK", AWS_SECRET_ACCESS_KEY: "secret-should-not-leak", AWS_SESSION_TOKEN: "token-should-not-leak" };
+    const env: Record<string, string | undefined> = { ...VALID, ...AWS_ENV, ...secrets, [missing]: undefined };
+    const app = buildAppFromEnv(env, new Logger("api", { sink: memory.sink }));
+
+    const response = await app.request("/devices");
+
+    expect(response.status).toBe(500);
+    const problems = memory.records().find((record) => record.event === "invalid_configuration")?.problems as string[];
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toStartWith(`${missing} is not set`);
+    for (const value of Object.values(secrets)) expect(memory.lines.join("\n")).not.toContain(value);
+  });
+
+  test("app and AWS problems reported together", () => {
+    const memory = memorySink();
+
+    buildAppFromEnv({ THERMO_TABLE: "" }, new Logger("api", { sink: memory.sink }));
+
+    const logged = memory.records().filter((record) => record.event === "invalid_configuration");
+    expect(logged).toHaveLength(1);
+    const problems = logged[0]?.problems as string[];
+    expect(problems[0]).toStartWith("THERMO_TABLE");
+    expect(problems[1]).toStartWith("AWS_REGION");
+    expect(problems[2]).toStartWith("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set");
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../cloud/app.ts";
 import { ReadingStore } from "../../cloud/store/readings-store.ts";
 import { Logger, memorySink } from "../../lib/log.ts";
-import { interceptSend, recordCommandNames, unprocessedFor } from "../helpers/intercept-client.ts";
+import { recordOperationNames, unprocessedFor } from "../helpers/intercept-client.ts";
 import { startTestStack, type TestStack } from "../helpers/stack-fixture.ts";
 import { wireReading, wireReadings } from "../helpers/wire-reading.ts";
 
@@ -27,8 +27,8 @@ describe("POST /readings", () => {
     [26, 2],
     [500, 20],
   ])("batch of %i stored in %i BatchWrites", async (count, batchWrites) => {
-    const commands: string[] = [];
-    const api = await freshStack({ wrapClient: (client) => recordCommandNames(client, commands) });
+    const operations: string[] = [];
+    const api = await freshStack({ wrapClient: (client) => recordOperationNames(client, operations) });
     const readings = wireReadings(count, { startMs: DAY_START_MS, deviceId: "shop" });
 
     const response = await api.ingest("/readings", { readings });
@@ -38,7 +38,7 @@ describe("POST /readings", () => {
     const items = await api.readingItems();
     expect(items).toHaveLength(count);
     expect(items.map((item) => item.sk)).toEqual(readings.map((reading) => reading.record_date));
-    expect(commands.filter((name) => name === "BatchWriteCommand")).toHaveLength(batchWrites);
+    expect(operations.filter((name) => name === "BatchWriteItem")).toHaveLength(batchWrites);
   });
 
   test("duplicate key stored once", async () => {
@@ -87,7 +87,7 @@ describe("POST /readings", () => {
 
   test("unprocessed items retried until stored", async () => {
     const fault = unprocessedFor(6);
-    const api = await freshStack({ wrapClient: (client) => interceptSend(client, fault.intercept) });
+    const api = await freshStack({ wrapClient: (client) => fault.wrap(client) });
     const readings = wireReadings(100, { startMs: DAY_START_MS, deviceId: "shop" });
 
     const response = await api.ingest("/readings", { readings });
@@ -109,7 +109,7 @@ describe("POST /readings", () => {
     // A virtual clock that moves only while the store sleeps between retries.
     let clockMs = DAY_START_MS;
     const store = new ReadingStore({
-      client: interceptSend(api.documentClient, fault.intercept),
+      client: fault.wrap(api.client),
       tableName: api.config.tableName,
       timeZone: api.config.timeZone,
       logger,

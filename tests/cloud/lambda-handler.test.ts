@@ -32,7 +32,6 @@ const LAMBDA_ENV: Record<string, string> = {
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "local",
   AWS_SECRET_ACCESS_KEY: "local",
-  AWS_EC2_METADATA_DISABLED: "true",
 };
 const savedEnv = new Map(Object.keys(LAMBDA_ENV).map((name) => [name, process.env[name]]));
 Object.assign(process.env, LAMBDA_ENV);

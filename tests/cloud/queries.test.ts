@@ -1,12 +1,12 @@
 /** Read endpoints: a day with its summary, latest, the device list, and bad parameters. */
 import { afterAll, describe, expect, test } from "bun:test";
 import { encodeCursor } from "../../cloud/routes/queries.ts";
-import { recordCommandNames } from "../helpers/intercept-client.ts";
+import { recordOperationNames } from "../helpers/intercept-client.ts";
 import { startTestStack } from "../helpers/stack-fixture.ts";
 import { wireReading } from "../helpers/wire-reading.ts";
 
-const commands: string[] = [];
-const api = await startTestStack({ wrapClient: (client) => recordCommandNames(client, commands) });
+const operations: string[] = [];
+const api = await startTestStack({ wrapClient: (client) => recordOperationNames(client, operations) });
 afterAll(() => api.stop());
 
 /**
@@ -202,7 +202,7 @@ describe("GET /devices/{device}/latest", () => {
 describe("GET /devices", () => {
   test("lists devices without a Scan", async () => {
     await api.ingest("/", wireReading({ device_id: "zeta", record_date: "2026-03-10T08:00:00Z" }));
-    commands.length = 0;
+    operations.length = 0;
 
     const response = await api.read("/devices");
 
@@ -212,7 +212,7 @@ describe("GET /devices", () => {
     expect(ids).toEqual([...ids].sort());
     expect(body.devices.find((device) => device.device_id === "hand")).toEqual({ device_id: "hand", last_seen: "2026-03-10T00:50:00.001Z", desired: null });
     expect(body.devices.find((device) => device.device_id === "zeta")?.last_seen).toBe("2026-03-10T08:00:00.000Z");
-    expect(commands).toEqual(["QueryCommand"]);
+    expect(operations).toEqual(["Query"]);
   });
 });
 

@@ -5,8 +5,9 @@
  * sharing the stack's store. Readings go in through the real ingest endpoint.
  * `failStore` makes every DynamoDB call fail, so the API returns 503.
  */
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createApp } from "../../cloud/app.ts";
+import { DynamoDBError } from "../../cloud/errors.ts";
+import type { DynamoDBDataPlane } from "../../cloud/store/dynamodb-operations.ts";
 import { startServer } from "../../cloud/serve-locally.ts";
 import { dashboardRoutes } from "../../dashboard/routes.ts";
 import { startStack, type Stack } from "../../dev/stack.ts";
@@ -33,19 +34,19 @@ export interface DashboardStackOptions {
   corsOrigins?: readonly string[];
 }
 
-/** Wraps the document client so that `send` throws while `state.isFailing` is set. */
-function faultyClient(client: DynamoDBDocumentClient, state: { isFailing: boolean }): DynamoDBDocumentClient {
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === "send") {
-        return (...args: Parameters<DynamoDBDocumentClient["send"]>) => {
-          if (state.isFailing) return Promise.reject(Object.assign(new Error("connect ECONNREFUSED (injected by the test)"), { name: "NetworkingError" }));
-          return (target.send as (...inner: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      return Reflect.get(target, property, receiver);
-    },
-  });
+/** Wraps the app's DynamoDB client so that every call fails as a refused connection while `state.isFailing` is set. */
+function faultyClient(client: DynamoDBDataPlane, state: { isFailing: boolean }): DynamoDBDataPlane {
+  const failIfSet = <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+    if (!state.isFailing) return call();
+    const cause = new Error("connect ECONNREFUSED (injected by the test)");
+    return Promise.reject(new DynamoDBError({ name: "NetworkError", message: `DynamoDB ${operation} request failed: ${cause.message}`, operation, attempt: 1, cause }));
+  };
+  return {
+    batchWriteItem: (request) => failIfSet("BatchWriteItem", () => client.batchWriteItem(request)),
+    getItem: (request) => failIfSet("GetItem", () => client.getItem(request)),
+    query: (request) => failIfSet("Query", () => client.query(request)),
+    updateItem: (request) => failIfSet("UpdateItem", () => client.updateItem(request)),
+  };
 }
 
 /** Starts the stack with the dashboard mounted, on 127.0.0.1 only. */

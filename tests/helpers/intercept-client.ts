@@ -1,63 +1,74 @@
 /**
- * Wrappers around a real DynamoDB document client that let tests watch or
- * alter single commands while everything else reaches the store (dynalite).
+ * Wrappers around the app's real DynamoDB client that let tests watch or
+ * alter single calls while everything else reaches the store (dynalite).
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDataPlane } from "../../cloud/store/dynamodb-operations.ts";
 
-/** Sends a command to the wrapped, real client. */
-export type SendToStore = (command: object) => Promise<unknown>;
-/** Handles one command: pass it on with `sendToStore`, change it, or return a result without the store. */
-export type SendInterceptor = (command: object, sendToStore: SendToStore) => Promise<unknown>;
-
-/** Returns `client` with `send` routed through `intercept`; every other member is the client's own. */
-export function interceptSend(client: DynamoDBDocumentClient, intercept: SendInterceptor): DynamoDBDocumentClient {
-  const sendToStore: SendToStore = (command) => (client.send as (command: object) => Promise<unknown>)(command);
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === "send") return (command: object) => intercept(command, sendToStore);
-      return Reflect.get(target, property, receiver);
-    },
-  });
+/** Returns a client whose methods are `overrides` where given and `client`'s own elsewhere. */
+export function overrideCalls(client: DynamoDBDataPlane, overrides: Partial<DynamoDBDataPlane>): DynamoDBDataPlane {
+  return {
+    batchWriteItem: overrides.batchWriteItem ?? ((request) => client.batchWriteItem(request)),
+    getItem: overrides.getItem ?? ((request) => client.getItem(request)),
+    query: overrides.query ?? ((request) => client.query(request)),
+    updateItem: overrides.updateItem ?? ((request) => client.updateItem(request)),
+  };
 }
 
-/** Returns `client` with the class name of every command it sends appended to `names`. */
-export function recordCommandNames(client: DynamoDBDocumentClient, names: string[]): DynamoDBDocumentClient {
-  return interceptSend(client, (command, sendToStore) => {
-    names.push(command.constructor.name);
-    return sendToStore(command);
-  });
+/** Returns `client` with DynamoDB's name of every operation it performs, such as `Query`, appended to `names`. */
+export function recordOperationNames(client: DynamoDBDataPlane, names: string[]): DynamoDBDataPlane {
+  return {
+    batchWriteItem: (request) => {
+      names.push("BatchWriteItem");
+      return client.batchWriteItem(request);
+    },
+    getItem: (request) => {
+      names.push("GetItem");
+      return client.getItem(request);
+    },
+    query: (request) => {
+      names.push("Query");
+      return client.query(request);
+    },
+    updateItem: (request) => {
+      names.push("UpdateItem");
+      return client.updateItem(request);
+    },
+  };
 }
 
 export interface UnprocessedFault {
-  /** BatchWrite calls so far that returned part of their items as unprocessed. */
+  /** BatchWriteItem calls so far that returned part of their items as unprocessed. */
   faultedCalls: number;
   /** Items handed back as unprocessed, over all calls. */
   unprocessedItems: number;
-  intercept: SendInterceptor;
+  /** Returns `client` with the fault applied to its BatchWriteItem calls. */
+  wrap(client: DynamoDBDataPlane): DynamoDBDataPlane;
 }
 
 /**
- * For the first `calls` BatchWrite calls, writes only the first half of the
- * items (at least one is held back) and returns the rest as UnprocessedItems,
- * as DynamoDB does under throttling. Later calls pass through unchanged.
- * Pass `Infinity` for a store that never finishes a batch.
+ * For the first `calls` BatchWriteItem calls, writes only the first half of
+ * the items (at least one is held back) and returns the rest as
+ * UnprocessedItems, as DynamoDB does under throttling. Later calls pass
+ * through unchanged. Pass `Infinity` for a store that never finishes a batch.
  */
 export function unprocessedFor(calls: number): UnprocessedFault {
   const fault: UnprocessedFault = {
     faultedCalls: 0,
     unprocessedItems: 0,
-    intercept: async (command, sendToStore) => {
-      if (!(command instanceof BatchWriteCommand) || fault.faultedCalls >= calls) return sendToStore(command);
-      fault.faultedCalls++;
-      const requestItems = command.input.RequestItems ?? {};
-      const [table, requests = []] = Object.entries(requestItems)[0] ?? [];
-      if (table === undefined) return sendToStore(command);
-      const keep = Math.floor(requests.length / 2);
-      const unprocessed = requests.slice(keep);
-      fault.unprocessedItems += unprocessed.length;
-      if (keep > 0) await sendToStore(new BatchWriteCommand({ RequestItems: { [table]: requests.slice(0, keep) } }));
-      return { UnprocessedItems: { [table]: unprocessed }, $metadata: {} };
-    },
+    wrap: (client) =>
+      overrideCalls(client, {
+        batchWriteItem: async (request) => {
+          if (fault.faultedCalls >= calls) return client.batchWriteItem(request);
+          const [table, requests = []] = Object.entries(request.RequestItems)[0] ?? [];
+          if (table === undefined) return client.batchWriteItem(request);
+          fault.faultedCalls++;
+          const keep = Math.floor(requests.length / 2);
+          const unprocessed = requests.slice(keep);
+          fault.unprocessedItems += unprocessed.length;
+          if (keep > 0) await client.batchWriteItem({ RequestItems: { [table]: requests.slice(0, keep) } });
+          return { UnprocessedItems: { [table]: unprocessed } };
+        },
+      }),
   };
   return fault;
 }
