@@ -3,11 +3,9 @@
  * its content-hashed files. The page and assets carry no data, so they need
  * no token; the page fetches all data from the API with the read token.
  *
- * Runs on Node.js in the Lambda bundle as well as on Bun: only node:zlib and
- * node:crypto are used, and the assets come from a generated module.
+ * Runs on Node.js in the Lambda bundle as well as on Bun: it uses only Web
+ * Crypto and CompressionStream, and the assets come from a generated module.
  */
-import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import { Hono, type Context } from "hono";
 import { ASSETS, PAGE_HTML } from "./assets.generated.ts";
 import { buildContentSecurityPolicy, CONNECT_ORIGINS_ENV, parseOrigins } from "./csp.ts";
@@ -34,18 +32,47 @@ interface PreparedFile {
   etag: string;
   body: Uint8Array<ArrayBuffer>;
   /** Compressed on first use, so a Lambda cold start does not spend time on files no client requests. */
-  gzipped: Uint8Array<ArrayBuffer> | null | undefined;
+  gzipped: Promise<Uint8Array<ArrayBuffer>> | null | undefined;
 }
 
-function prepare(body: string, contentType: string, cacheControl: string): PreparedFile {
-  const bytes = new TextEncoder().encode(body);
-  const etag = `"${createHash("sha256").update(bytes).digest("base64url").slice(0, 22)}"`;
+/** A file as the generated module has it, prepared for sending on its first request. */
+interface LazyFile {
+  text: string;
+  contentType: string;
+  cacheControl: string;
+  prepared?: Promise<PreparedFile>;
+}
+
+/**
+ * Encodes a file and derives its ETag on first use, so a Lambda cold start that
+ * serves only the API does not hash the dashboard (about 180 KiB).
+ */
+function prepared(file: LazyFile): Promise<PreparedFile> {
+  file.prepared ??= prepare(file.text, file.contentType, file.cacheControl);
+  return file.prepared;
+}
+
+async function prepare(text: string, contentType: string, cacheControl: string): Promise<PreparedFile> {
+  const bytes = new TextEncoder().encode(text);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const etag = `"${Buffer.from(digest).toString("base64url").slice(0, 22)}"`;
   return { contentType, cacheControl, etag, body: bytes, gzipped: bytes.length >= MIN_GZIP_BYTES ? undefined : null };
 }
 
-function gzipped(file: PreparedFile): Uint8Array<ArrayBuffer> | null {
-  if (file.gzipped === undefined) file.gzipped = new Uint8Array(gzipSync(file.body, { level: 9 }));
+function gzipped(file: PreparedFile): Promise<Uint8Array<ArrayBuffer>> | null {
+  if (file.gzipped === undefined) {
+    // A failed compression is not kept, so the next request tries again.
+    file.gzipped = gzip(file.body).catch((error: unknown) => {
+      file.gzipped = undefined;
+      throw error;
+    });
+  }
   return file.gzipped;
+}
+
+async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 function acceptsGzip(header: string | undefined): boolean {
@@ -62,7 +89,7 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag || tag.trim() === "*");
 }
 
-function send(context: Context, file: PreparedFile, securityPolicy: string): Response {
+async function send(context: Context, file: PreparedFile, securityPolicy: string): Promise<Response> {
   const headers = new Headers({
     "content-type": file.contentType,
     "cache-control": file.cacheControl,
@@ -77,7 +104,7 @@ function send(context: Context, file: PreparedFile, securityPolicy: string): Res
   let body = file.body;
   const compressed = acceptsGzip(context.req.header("accept-encoding")) ? gzipped(file) : null;
   if (compressed !== null) {
-    body = compressed;
+    body = await compressed;
     headers.set("content-encoding", "gzip");
   }
   headers.set("content-length", String(body.byteLength));
@@ -91,18 +118,18 @@ function send(context: Context, file: PreparedFile, securityPolicy: string): Res
 export function dashboardRoutes(options: DashboardOptions = {}): Hono {
   const connectOrigins = options.connectOrigins !== undefined ? parseOrigins(options.connectOrigins.join(",")) : parseOrigins(process.env[CONNECT_ORIGINS_ENV]);
   const securityPolicy = buildContentSecurityPolicy(connectOrigins);
-  const page = prepare(PAGE_HTML, "text/html; charset=utf-8", PAGE_CACHE);
-  const assets = new Map<string, PreparedFile>();
-  for (const [name, asset] of Object.entries(ASSETS)) assets.set(name, prepare(asset.body, asset.contentType, IMMUTABLE_CACHE));
+  const page: LazyFile = { text: PAGE_HTML, contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE };
+  const assets = new Map<string, LazyFile>();
+  for (const [name, asset] of Object.entries(ASSETS)) assets.set(name, { text: asset.body, contentType: asset.contentType, cacheControl: IMMUTABLE_CACHE });
 
   const app = new Hono();
-  app.get("/", (context) => send(context, page, securityPolicy));
-  app.get("/assets/:name", (context) => {
+  app.get("/", async (context) => send(context, await prepared(page), securityPolicy));
+  app.get("/assets/:name", async (context) => {
     const file = assets.get(context.req.param("name"));
     if (file === undefined) {
       return context.json({ error: "not_found", message: `no dashboard asset named "${context.req.param("name")}"; reload the page to get the current asset names` }, 404);
     }
-    return send(context, file, securityPolicy);
+    return send(context, await prepared(file), securityPolicy);
   });
   return app;
 }
