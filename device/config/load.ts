@@ -9,7 +9,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { SETPOINT_RANGE, type Unit } from "../../schema.ts";
-import { isValidTimeZone } from "../../time/zone.ts";
+import { TimeZoneError } from "../../time/errors.ts";
+import { findSystemZone, loadZone, type SystemZone } from "../../time/system-zone.ts";
+import type { TimeZone } from "../../time/time-zone.ts";
 import { checkBcm, checkHeaderPin } from "./pins.ts";
 import { ConfigError, type ConfigProblem, type ConfigSource } from "./errors.ts";
 import { redactUrl } from "./redact-url.ts";
@@ -53,6 +55,8 @@ export interface DeviceConfig {
   readonly setpoint: number;
   readonly unit: Unit;
   readonly timezone: string;
+  /** The rules of `timezone`, read from the tz database at load, so formatting a timestamp reads no file. */
+  readonly zone: TimeZone;
   readonly cold_tolerance_deg: number;
   readonly hot_tolerance_deg: number;
   readonly min_on_s: number;
@@ -82,8 +86,10 @@ export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
   /** Reads a text file. @default readFileSync as UTF-8 */
   readTextFile?: (path: string) => string;
-  /** The system's time zone, used when `timezone` is not set. @default the runtime's zone */
+  /** The system's time zone, used when `timezone` is not set. @default findSystemZone: TZ, /etc/localtime, /etc/timezone, then UTC */
   systemTimeZone?: string;
+  /** Folder of the compiled tz database. @default "/usr/share/zoneinfo" */
+  zoneinfoDir?: string;
   /** Folder of the running program, the base of the default `node_modules_dir`. @default the executable's folder */
   programDir?: string;
 }
@@ -347,8 +353,9 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
     problemAt("stale_after_s", `must be at least twice poll_interval_s (${2 * pollIntervalS} s) so one missed reading does not cut the heater`, staleAfterS);
   }
 
-  const timezone = get<string>("timezone", options.systemTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC");
-  if (!isValidTimeZone(timezone)) problemAt("timezone", `is not an IANA time zone; use a name such as "UTC" or "America/Chicago"`, timezone);
+  const systemZone: SystemZone | undefined = values.has("timezone") ? undefined : describeSystemZone(options, env);
+  const timezone = get<string>("timezone", systemZone?.name);
+  const zone = loadConfiguredZone(timezone, { zoneinfoDir: options.zoneinfoDir, systemZone, problemAt });
 
   const speed = get<number>("speed");
   if (speed !== 1 && (sensor !== "simulated" || relay !== "simulated")) {
@@ -365,7 +372,8 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
     problemAt("api_url", "needs ingest_token or ingest_token_file so uploads can authenticate");
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  // A zone that failed to load has recorded a problem, so `zone` is set past this line.
+  if (problems.length > 0 || zone === undefined) throw new ConfigError(problems);
 
   const defaultOutboxMax = Math.ceil((OUTBOX_DEFAULT_DAYS * SECONDS_PER_DAY) / pollIntervalS);
   return Object.freeze({
@@ -391,6 +399,7 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
     setpoint,
     unit,
     timezone,
+    zone,
     cold_tolerance_deg: num("cold_tolerance_deg"),
     hot_tolerance_deg: hotTolerance,
     min_on_s: get<number>("min_on_s"),
@@ -413,10 +422,37 @@ export function loadConfig(options: LoadConfigOptions = {}): DeviceConfig {
   });
 }
 
+function describeSystemZone(options: LoadConfigOptions, env: Record<string, string | undefined>): SystemZone {
+  if (options.systemTimeZone !== undefined) return { name: options.systemTimeZone, source: "the systemTimeZone option" };
+  return findSystemZone({ env, zoneinfoDir: options.zoneinfoDir });
+}
+
+/**
+ * Loads `timezone` from the tz database and records a problem when that fails.
+ * A zone that came from the system names where it was found, since the user
+ * did not set it.
+ */
+function loadConfiguredZone(
+  timezone: string,
+  context: { zoneinfoDir: string | undefined; systemZone: SystemZone | undefined; problemAt: (key: string, message: string, value?: unknown) => void },
+): TimeZone | undefined {
+  try {
+    return loadZone(timezone, { zoneinfoDir: context.zoneinfoDir });
+  } catch (error) {
+    if (!(error instanceof TimeZoneError)) throw error;
+    const { systemZone } = context;
+    const origin = systemZone === undefined ? "" : ` (the system's zone, from ${systemZone.source}; set timezone to choose one)`;
+    context.problemAt("timezone", `${error.reason}${origin}; ${error.hint}`, timezone);
+    return undefined;
+  }
+}
+
 /** Returns the configuration without secrets, for logs and `thermo status`. */
 export function describeConfig(config: DeviceConfig): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
+    // `timezone` already names the zone; its rules are no setting.
+    if (key === "zone") continue;
     if (key.endsWith("token")) shown[key] = value === undefined ? undefined : "(set)";
     else if (key === "api_url" && typeof value === "string") shown[key] = redactUrl(value);
     else shown[key] = value;

@@ -1,5 +1,5 @@
 /** Assembles `GET /status` from the service's parts. */
-import { formatLocalRfc3339 } from "../../time/zone.ts";
+import { formatZonedRfc3339 } from "../../time/zoned-rfc3339.ts";
 import type { DeviceStatus } from "../api/status.ts";
 import type { DeviceConfig } from "../config/load.ts";
 import type { Controller } from "../control/controller.ts";
@@ -42,7 +42,7 @@ function describeOutbox(outbox: Outbox | undefined, error: unknown, time: (ms: n
 export function buildStatus(parts: StatusParts): DeviceStatus {
   const { config, latest, clock } = parts;
   const monotonicMs = clock.monotonicNow();
-  const time = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? null : formatLocalRfc3339(ms, config.timezone));
+  const time = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? null : formatZonedRfc3339(ms, config.zone));
   const monotonicTime = (ms: number | undefined) => time(ms === undefined || !Number.isFinite(ms) ? undefined : monotonicToWallMs(clock, ms));
   const faults = parts.controller.faults;
   return {

@@ -8,7 +8,7 @@
 import type { Database } from "bun:sqlite";
 import type { Logger } from "../../lib/log.ts";
 import type { DesiredState, Unit, WireReading } from "../../schema.ts";
-import { formatLocalRfc3339 } from "../../time/zone.ts";
+import { formatZonedRfc3339 } from "../../time/zoned-rfc3339.ts";
 import type { DeviceConfig } from "../config/load.ts";
 import { Controller } from "../control/controller.ts";
 import { SAFETY_REASONS, type Decision } from "../control/decision.ts";
@@ -330,7 +330,7 @@ export class ThermostatService {
   private commitReading(reading: AcceptedReading): void {
     const { config } = this.options;
     const wire: WireReading = {
-      record_date: formatLocalRfc3339(reading.atMs, config.timezone),
+      record_date: formatZonedRfc3339(reading.atMs, config.zone),
       thermostat_on: this.relay.isOn,
       temperature: reading.temperature,
       thermostat_value: this.controller.setpoint,

@@ -213,6 +213,74 @@ describe("loadConfig", () => {
   });
 });
 
+describe("timezone", () => {
+  /** Returns the one problem of `key` when loading with `options` fails. */
+  function timezoneProblem(options: Partial<LoadConfigOptions>) {
+    const problems = problemsOf(() => loadConfig({ env: {}, flags: {}, readTextFile: files({}), programDir: "/opt/thermo", ...options }));
+    const problem = problems.find((candidate) => candidate.key === "timezone");
+    expect(problem).toBeDefined();
+    return problem as NonNullable<typeof problem>;
+  }
+
+  test("loads the zone's rules", () => {
+    const config = load({ flags: { timezone: "America/Chicago" } });
+
+    expect(config.timezone).toBe("America/Chicago");
+    expect(config.zone.name).toBe("America/Chicago");
+    expect(config.zone.offsetSecondsAt(Date.UTC(2026, 0, 15))).toBe(-21_600);
+  });
+
+  test("uses the system zone when unset", () => {
+    const config = loadConfig({ env: {}, flags: {}, readTextFile: files({}), systemTimeZone: "Asia/Kathmandu", programDir: "/opt/thermo" });
+
+    expect(config.timezone).toBe("Asia/Kathmandu");
+  });
+
+  test("reads the system zone from TZ", () => {
+    const config = loadConfig({ env: { TZ: ":Europe/Dublin" }, flags: {}, readTextFile: files({}), programDir: "/opt/thermo" });
+
+    expect(config.timezone).toBe("Europe/Dublin");
+  });
+
+  test("rejects an unknown zone with the key, value and fix", () => {
+    const problem = timezoneProblem({ flags: { timezone: "Mars/Olympus" } });
+
+    expect(problem.value).toBe("Mars/Olympus");
+    expect(problem.source).toBe("flag");
+    expect(problem.message).toBe('no such zone in /usr/share/zoneinfo; use an IANA name such as "UTC" or "America/Chicago"; the names are listed in /usr/share/zoneinfo/zone1970.tab');
+  });
+
+  test("rejects a path as a zone name", () => {
+    const problem = timezoneProblem({ flags: { timezone: "../../etc/passwd" } });
+
+    expect(problem.message).toContain("is not an IANA zone name");
+  });
+
+  test("says to install tzdata when it is missing", () => {
+    const problem = timezoneProblem({ flags: { timezone: "America/Chicago" }, zoneinfoDir: "/nonexistent/zoneinfo" });
+
+    expect(problem.message).toBe('the tz database /nonexistent/zoneinfo is missing; install the tz database with "sudo apt install tzdata"');
+  });
+
+  test("names where an unknown system zone came from", () => {
+    const problem = timezoneProblem({ systemTimeZone: "Mars/Olympus" });
+
+    expect(problem.source).toBe("default");
+    expect(problem.message).toContain("(the system's zone, from the systemTimeZone option; set timezone to choose one)");
+  });
+
+  test("shows the key, source and value in the error message", () => {
+    expect(() => load({ env: { THERMO_TIMEZONE: "Mars/Olympus" } })).toThrow('timezone (from THERMO_TIMEZONE) = "Mars/Olympus": no such zone in /usr/share/zoneinfo');
+  });
+
+  test("leaves the zone's rules out of the description", () => {
+    const described = describeConfig(load({ flags: { timezone: "America/Chicago" } }));
+
+    expect(described.timezone).toBe("America/Chicago");
+    expect(described).not.toHaveProperty("zone");
+  });
+});
+
 describe("pins", () => {
   test.each([
     [17, 11],

@@ -1,0 +1,34 @@
+/**
+ * RFC 3339 timestamps with the real UTC offset of a zone from the system's tz
+ * database. The output is the same as formatLocalRfc3339 in time/zone.ts,
+ * which the cloud uses with Intl, but this needs no ICU.
+ */
+import type { TimeZone } from "./time-zone.ts";
+
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, "0");
+}
+
+/**
+ * Formats `instantMs` as local time in `zone` with milliseconds and the offset
+ * in force at that instant, e.g. `2026-03-08T01:59:59.123-06:00`. Years
+ * outside 0000–9999 get six digits and a sign, as ISO 8601 extends them. An
+ * offset with seconds (local mean time before about 1900) is rounded to
+ * whole minutes in the suffix, as formatLocalRfc3339 does.
+ * @throws {RangeError} when `instantMs` is not finite or the local time is outside the Date range
+ */
+export function formatZonedRfc3339(instantMs: number, zone: TimeZone): string {
+  const offsetSeconds = zone.offsetSecondsAt(instantMs);
+  const wall = new Date(instantMs + offsetSeconds * 1000);
+  if (Number.isNaN(wall.getTime())) throw new RangeError(`instant ${instantMs} in ${zone.name} is outside the range of Date`);
+
+  const year = wall.getUTCFullYear();
+  const yearText = year >= 0 && year <= 9999 ? pad(year, 4) : (year < 0 ? "-" : "+") + pad(Math.abs(year), 6);
+  const date = `${yearText}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`;
+  const time = `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}.${pad(wall.getUTCMilliseconds(), 3)}`;
+
+  const offsetMinutes = Math.round(offsetSeconds / 60);
+  const sign = offsetMinutes < 0 ? "-" : "+";
+  const absoluteMinutes = Math.abs(offsetMinutes);
+  return `${date}T${time}${sign}${pad(Math.floor(absoluteMinutes / 60))}:${pad(absoluteMinutes % 60)}`;
+}
