@@ -4,6 +4,7 @@
  * which the cloud uses with Intl, but this needs no ICU.
  */
 import type { TimeZone } from "./time-zone.ts";
+import { formatOffset } from "./zone.ts";
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, "0");
@@ -27,8 +28,5 @@ export function formatZonedRfc3339(instantMs: number, zone: TimeZone): string {
   const date = `${yearText}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`;
   const time = `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}.${pad(wall.getUTCMilliseconds(), 3)}`;
 
-  const offsetMinutes = Math.round(offsetSeconds / 60);
-  const sign = offsetMinutes < 0 ? "-" : "+";
-  const absoluteMinutes = Math.abs(offsetMinutes);
-  return `${date}T${time}${sign}${pad(Math.floor(absoluteMinutes / 60))}:${pad(absoluteMinutes % 60)}`;
+  return `${date}T${time}${formatOffset(Math.round(offsetSeconds / 60))}`;
 }
