@@ -291,8 +291,25 @@ describe("parseRetryAfterMs", () => {
     ["999999", MAX_RETRY_AFTER_MS],
     ["Thu, 01 Jan 2026 12:00:30 GMT", 30_000],
     ["Thu, 01 Jan 2026 11:00:00 GMT", 0],
+    ["Thursday, 01-Jan-26 12:00:30 GMT", 30_000],
+    ["Thu Jan  1 12:00:30 2026", 30_000],
+    ["2026-01-01T12:00:30", undefined],
+    ["Thu, 01 Jan 2026 12:00:30", undefined],
+    ["Thu, 01 Jan 2026 12:00:30 +0100", undefined],
     ["soon", undefined],
   ])("parses %p", (header, expected) => {
     expect(parseRetryAfterMs(header, NOW)).toBe(expected);
+  });
+
+  test("reads dates as GMT in any local zone", () => {
+    const savedZone = process.env.TZ;
+    process.env.TZ = "America/Chicago";
+    try {
+      expect(parseRetryAfterMs("Thu Jan  1 12:00:30 2026", NOW)).toBe(30_000);
+      expect(parseRetryAfterMs("Thu, 01 Jan 2026 12:00:30", NOW)).toBeUndefined();
+    } finally {
+      if (savedZone === undefined) delete process.env.TZ;
+      else process.env.TZ = savedZone;
+    }
   });
 });
