@@ -39,26 +39,42 @@ describe("UTC zones", () => {
       }
     });
 
-    test(`${zone} never constructs Intl.DateTimeFormat`, () => {
+    test(`${zone} never uses Intl.DateTimeFormat`, () => {
       Intl.DateTimeFormat = function forbidden(): never {
         throw new Error("Intl.DateTimeFormat was constructed for a UTC zone");
       } as unknown as typeof Intl.DateTimeFormat;
-      expect(isValidTimeZone(zone)).toBe(true);
-      expect(offsetMinutesAt(Date.UTC(2026, 2, 8, 8), zone)).toBe(0);
-      expect(localDay(Date.UTC(2026, 2, 8, 23, 59, 59, 999), zone)).toBe("2026-03-08");
-      expect(formatLocalRfc3339(Date.UTC(2026, 2, 8, 7, 59, 59, 123), zone)).toBe("2026-03-08T07:59:59.123+00:00");
-      expect(resolveWallTime({ year: 2026, month: 3, day: 8, hour: 2, minute: 30, second: 0, millisecond: 0 }, zone)).toBe(Date.UTC(2026, 2, 8, 2, 30));
+      // A formatter cached by an earlier test file would bypass the constructor, so its method is forbidden too.
+      const prototype = realDateTimeFormat.prototype;
+      const realFormatToParts = prototype.formatToParts;
+      prototype.formatToParts = function forbidden(): never {
+        throw new Error("Intl.DateTimeFormat formatted a date for a UTC zone");
+      };
+      try {
+        expect(isValidTimeZone(zone)).toBe(true);
+        expect(offsetMinutesAt(Date.UTC(2026, 2, 8, 8), zone)).toBe(0);
+        expect(localDay(Date.UTC(2026, 2, 8, 23, 59, 59, 999), zone)).toBe("2026-03-08");
+        expect(formatLocalRfc3339(Date.UTC(2026, 2, 8, 7, 59, 59, 123), zone)).toBe("2026-03-08T07:59:59.123+00:00");
+        expect(resolveWallTime({ year: 2026, month: 3, day: 8, hour: 2, minute: 30, second: 0, millisecond: 0 }, zone)).toBe(Date.UTC(2026, 2, 8, 2, 30));
+      } finally {
+        prototype.formatToParts = realFormatToParts;
+      }
     });
   }
 
   test("other zones still go through Intl", () => {
-    let constructed = 0;
-    Intl.DateTimeFormat = function counting(...args: ConstructorParameters<typeof Intl.DateTimeFormat>) {
-      constructed++;
-      return new realDateTimeFormat(...args);
-    } as unknown as typeof Intl.DateTimeFormat;
-    // A zone no other test in this file uses, so the module's formatter cache is empty for it.
-    expect(offsetMinutesAt(Date.UTC(2026, 0, 15), "Pacific/Chatham")).toBe(13 * 60 + 45);
-    expect(constructed).toBe(1);
+    // The module caches formatters across test files, so calls are counted on the prototype, not the constructor.
+    const prototype = realDateTimeFormat.prototype;
+    const realFormatToParts = prototype.formatToParts;
+    let calls = 0;
+    prototype.formatToParts = function counting(this: Intl.DateTimeFormat, date?: Date | number) {
+      calls++;
+      return realFormatToParts.call(this, date);
+    };
+    try {
+      expect(offsetMinutesAt(Date.UTC(2026, 0, 15), "Pacific/Chatham")).toBe(13 * 60 + 45);
+    } finally {
+      prototype.formatToParts = realFormatToParts;
+    }
+    expect(calls).toBeGreaterThan(0);
   });
 });
