@@ -127,7 +127,10 @@ export class ReadingStore {
     const worker = async () => {
       while (next < chunks.length) {
         const chunk = chunks[next++] as ReadingItem[];
-        unstored += await this.writeChunk(chunk, deadline);
+        // Awaited before the addition: `unstored += await …` reads `unstored` first, so a
+        // worker that finishes later would overwrite the count of one that finished meanwhile.
+        const remaining = await this.writeChunk(chunk, deadline);
+        unstored += remaining;
       }
     };
     await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../cloud/app.ts";
 import { ReadingStore } from "../../cloud/store/readings-store.ts";
 import { Logger, memorySink } from "../../lib/log.ts";
-import { recordOperationNames, unprocessedFor } from "../helpers/intercept-client.ts";
+import { overrideCalls, recordOperationNames, unprocessedFor } from "../helpers/intercept-client.ts";
 import { startTestStack, type TestStack } from "../helpers/stack-fixture.ts";
 import { wireReading, wireReadings } from "../helpers/wire-reading.ts";
 
@@ -140,6 +140,48 @@ describe("POST /readings", () => {
     // Part of the batch reached the table, but the response did not report it as stored,
     // and the device registry did not move.
     expect((await api.scanItems()).filter((item) => item.pk === "_devices")).toHaveLength(0);
+  });
+
+  test("unstored chunk among slower ones is 503", async () => {
+    // Chunks are written four at a time. The first chunk gives up at the deadline while the
+    // others are still in flight; their results must not overwrite its count of unstored items.
+    const api = await freshStack();
+    const logger = new Logger("test", { sink: memorySink().sink });
+    let clockMs = DAY_START_MS;
+    let firstChunkKey: string | undefined;
+    const client = overrideCalls(api.client, {
+      batchWriteItem: async (request) => {
+        const [table, requests = []] = Object.entries(request.RequestItems)[0] ?? [];
+        if (table === undefined) return api.client.batchWriteItem(request);
+        const key = JSON.stringify(requests[0]);
+        firstChunkKey ??= key;
+        if (key === firstChunkKey) return { UnprocessedItems: { [table]: requests } };
+        await Bun.sleep(50);
+        return api.client.batchWriteItem(request);
+      },
+    });
+    const store = new ReadingStore({
+      client,
+      tableName: api.config.tableName,
+      timeZone: api.config.timeZone,
+      logger,
+      unprocessedDeadlineMs: 2000,
+      now: () => clockMs,
+      sleep: async (ms) => {
+        clockMs += ms;
+      },
+    });
+    const app = createApp({ config: api.config, store, logger });
+    const readings = wireReadings(100, { startMs: DAY_START_MS, deviceId: "shop" });
+
+    const response = await app.request("/readings", {
+      method: "POST",
+      headers: { authorization: `Bearer ${api.tokens.ingest}` },
+      body: JSON.stringify({ readings }),
+    });
+
+    expect(response.status).toBe(503);
+    expect((await api.readingItems()).length).toBe(75);
   });
 
   test("store down is 503 with detail in log", async () => {
