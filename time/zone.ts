@@ -179,8 +179,10 @@ export function formatOffset(offsetMinutes: number, zuluForZero = false): string
  * offset in force at that instant, e.g. `2026-03-08T01:59:59.500-06:00`.
  */
 export function formatLocalRfc3339(instantMs: number, zone: string): string {
-  const wall = wallTimeAt(instantMs, zone);
-  const offset = offsetMinutesAt(instantMs, zone);
+  // A monotonic-clock instant has a fraction of a millisecond, which RFC 3339 text here does not carry.
+  const wholeMs = Math.floor(instantMs);
+  const wall = wallTimeAt(wholeMs, zone);
+  const offset = offsetMinutesAt(wholeMs, zone);
   const date = `${formatYear(wall.year)}-${pad(wall.month)}-${pad(wall.day)}`;
   const time = `${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}.${pad(wall.millisecond, 3)}`;
   return `${date}T${time}${formatOffset(offset)}`;

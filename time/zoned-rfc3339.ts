@@ -19,8 +19,10 @@ function pad(value: number, width = 2): string {
  * @throws {RangeError} when `instantMs` is not finite or the local time is outside the Date range
  */
 export function formatZonedRfc3339(instantMs: number, zone: TimeZone): string {
-  const offsetSeconds = zone.offsetSecondsAt(instantMs);
-  const wall = new Date(instantMs + offsetSeconds * 1000);
+  // A monotonic-clock instant has a fraction of a millisecond, which the text drops.
+  const wholeMs = Math.floor(instantMs);
+  const offsetSeconds = zone.offsetSecondsAt(wholeMs);
+  const wall = new Date(wholeMs + offsetSeconds * 1000);
   if (Number.isNaN(wall.getTime())) throw new RangeError(`instant ${instantMs} in ${zone.name} is outside the range of Date`);
 
   const year = wall.getUTCFullYear();

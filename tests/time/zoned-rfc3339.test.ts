@@ -33,6 +33,15 @@ describe("formatZonedRfc3339", () => {
     expect(formatZonedRfc3339(Date.UTC(2026, 0, 15, 12), loadZone("Pacific/Chatham"))).toBe("2026-01-16T01:45:00.000+13:45");
   });
 
+  test("drops a fraction of a millisecond", () => {
+    const instantMs = Date.UTC(2026, 11, 4, 18, 37, 55, 949) + 0.648681640625;
+
+    expect(formatZonedRfc3339(instantMs, loadZone("America/Chicago"))).toBe("2026-12-04T12:37:55.949-06:00");
+    expect(formatLocalRfc3339(instantMs, "America/Chicago")).toBe("2026-12-04T12:37:55.949-06:00");
+    expect(formatZonedRfc3339(-0.5, loadZone("UTC"))).toBe("1969-12-31T23:59:59.999+00:00");
+    expect(formatLocalRfc3339(-0.5, "UTC")).toBe("1969-12-31T23:59:59.999+00:00");
+  });
+
   test("writes +00:00 for UTC, never Z", () => {
     expect(formatZonedRfc3339(Date.UTC(2026, 0, 1), loadZone("UTC"))).toBe("2026-01-01T00:00:00.000+00:00");
   });
