@@ -13,6 +13,7 @@ import { fromAttributeMap, fromWireWriteRequests, isRecord, stringifyRequestBody
 import type {
   BatchWriteItemRequest,
   BatchWriteItemResult,
+  CallOptions,
   DynamoDBDataPlane,
   GetItemRequest,
   GetItemResult,
@@ -41,9 +42,9 @@ export interface DynamoDBHttpClientOptions {
   /**
    * Time one attempt may take, reading the response body included, in ms. With the
    * defaults, a call whose every attempt times out fails after at most 6.3 s
-   * (3 × 2 s plus 0.3 s of backoff), inside the function's 10 s timeout.
-   * NOTE: the bound is per call. An ingest makes two or three calls one after
-   * another, so a store that hangs on every attempt can still reach the function's timeout.
+   * (3 × 2 s plus 0.3 s of backoff). A call's `deadlineEpochMs` shortens the
+   * attempts further, which is how the store keeps a whole request inside the
+   * function's timeout.
    * @default 2000
    */
   attemptTimeoutMs?: number;
@@ -53,7 +54,7 @@ export interface DynamoDBHttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Source of the backoff jitter, in [0, 1). @default Math.random */
   random?: () => number;
-  /** Clock that requests are signed with, in ms since the epoch. @default Date.now */
+  /** Clock that requests are signed with and deadlines are measured by, in ms since the epoch. @default Date.now */
   now?: () => number;
 }
 
@@ -113,32 +114,32 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
   }
 
   /** Puts or deletes up to 25 items. Writes that DynamoDB skipped come back in `UnprocessedItems`, for the caller to retry. */
-  batchWriteItem(request: BatchWriteItemRequest): Promise<BatchWriteItemResult> {
+  batchWriteItem(request: BatchWriteItemRequest, options: CallOptions = {}): Promise<BatchWriteItemResult> {
     const { RequestItems, ...rest } = request;
-    return this.send("BatchWriteItem", { ...rest, RequestItems: toWireWriteRequests(RequestItems) }, (output) => {
+    return this.send("BatchWriteItem", { ...rest, RequestItems: toWireWriteRequests(RequestItems) }, options, (output) => {
       const { UnprocessedItems, ...fields } = output;
       return { ...(fields as Omit<BatchWriteItemResult, "UnprocessedItems">), UnprocessedItems: fromWireWriteRequests(UnprocessedItems) };
     });
   }
 
   /** Reads one item by its key. */
-  getItem(request: GetItemRequest): Promise<GetItemResult> {
+  getItem(request: GetItemRequest, options: CallOptions = {}): Promise<GetItemResult> {
     const { Key, ...rest } = request;
-    return this.send("GetItem", { ...rest, Key: toAttributeMap(Key) }, (output) => {
+    return this.send("GetItem", { ...rest, Key: toAttributeMap(Key) }, options, (output) => {
       const { Item, ...fields } = output;
       return { ...(fields as Omit<GetItemResult, "Item">), Item: Item === undefined ? undefined : fromAttributeMap(Item) };
     });
   }
 
   /** Reads one page of a partition. */
-  query(request: QueryRequest): Promise<QueryResult> {
+  query(request: QueryRequest, options: CallOptions = {}): Promise<QueryResult> {
     const { ExpressionAttributeValues, ExclusiveStartKey, ...rest } = request;
     const body = {
       ...rest,
       ExpressionAttributeValues: ExpressionAttributeValues === undefined ? undefined : toAttributeMap(ExpressionAttributeValues),
       ExclusiveStartKey: ExclusiveStartKey === undefined ? undefined : toAttributeMap(ExclusiveStartKey),
     };
-    return this.send("Query", body, (output) => {
+    return this.send("Query", body, options, (output) => {
       const { Items, LastEvaluatedKey, ...fields } = output;
       if (Items !== undefined && !Array.isArray(Items)) throw new TypeError("expected Items to be a list");
       return {
@@ -150,14 +151,14 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
   }
 
   /** Creates or changes one item with an update expression, optionally under a condition. */
-  updateItem(request: UpdateItemRequest): Promise<UpdateItemResult> {
+  updateItem(request: UpdateItemRequest, options: CallOptions = {}): Promise<UpdateItemResult> {
     const { Key, ExpressionAttributeValues, ...rest } = request;
     const body = {
       ...rest,
       Key: toAttributeMap(Key),
       ExpressionAttributeValues: ExpressionAttributeValues === undefined ? undefined : toAttributeMap(ExpressionAttributeValues),
     };
-    return this.send("UpdateItem", body, (output) => {
+    return this.send("UpdateItem", body, options, (output) => {
       const { Attributes, ...fields } = output;
       return { ...(fields as Omit<UpdateItemResult, "Attributes">), Attributes: Attributes === undefined ? undefined : fromAttributeMap(Attributes) };
     });
@@ -166,13 +167,20 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
   /**
    * Sends `body` as `operation`, retrying throttling and transient failures
    * with capped exponential backoff and full jitter, then decodes the response.
+   * With a deadline, each attempt gets at most the time left, and an attempt or
+   * a wait that could not finish before it is not started.
    * @throws {DynamoDBError} named after DynamoDB's error type, or NetworkError, TimeoutError or InvalidResponseError
    */
-  private async send<T>(operation: StoreOperation, body: object, decode: (output: Record<string, unknown>) => T): Promise<T> {
+  private async send<T>(operation: StoreOperation, body: object, options: CallOptions, decode: (output: Record<string, unknown>) => T): Promise<T> {
     const text = stringifyRequestBody(body);
+    const deadline = options.deadlineEpochMs;
     for (let attempt = 1; ; attempt++) {
+      const leftMs = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - this.now();
+      if (leftMs <= 0) {
+        throw new DynamoDBError({ name: "TimeoutError", message: `DynamoDB ${operation} was not sent because its deadline had passed`, operation, attempt });
+      }
       try {
-        return await this.sendOnce(operation, text, attempt, decode);
+        return await this.sendOnce(operation, text, { attempt, timeoutMs: Math.min(this.attemptTimeoutMs, Math.ceil(leftMs)) }, decode);
       } catch (error) {
         if (!(error instanceof DynamoDBError)) throw error;
         const kind = retryKind(error);
@@ -180,14 +188,21 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
 
         const baseMs = kind === "throttling" ? THROTTLING_BASE_MS : TRANSIENT_BASE_MS;
         const delayMs = backoffDelayMs(attempt, { baseMs, capMs: MAX_DELAY_MS, random: this.random });
+        if (deadline !== undefined && this.now() + delayMs >= deadline) throw outOfTime(operation, attempt, error);
         this.logger.warn("dynamodb_retry", { operation, error: error.name, status: error.status, request_id: error.requestId, attempt, delay_ms: delayMs });
         await this.sleep(delayMs);
       }
     }
   }
 
-  /** Makes one signed attempt and decodes the body of a 2xx response. */
-  private async sendOnce<T>(operation: StoreOperation, body: string, attempt: number, decode: (output: Record<string, unknown>) => T): Promise<T> {
+  /** Makes one signed attempt that may take `timeoutMs`, and decodes the body of a 2xx response. */
+  private async sendOnce<T>(
+    operation: StoreOperation,
+    body: string,
+    limits: { attempt: number; timeoutMs: number },
+    decode: (output: Record<string, unknown>) => T,
+  ): Promise<T> {
+    const { attempt, timeoutMs } = limits;
     // This uses aws4fetch's signer without its AwsClient. AwsClient wraps each call in a Request
     // that fetch then rebuilds, and the first request was 5–10 ms slower with it on Node.js 20
     // (bench/cloud-bundle.ts). AwsClient also retries on its own, but only send() should retry.
@@ -202,7 +217,7 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
       cache: this.signingKeys,
       datetime: toAmzDate(this.now()),
     }).sign();
-    const signal = AbortSignal.timeout(this.attemptTimeoutMs);
+    const signal = AbortSignal.timeout(timeoutMs);
 
     let response: Response;
     let text: string;
@@ -211,7 +226,8 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
       text = await response.text();
     } catch (error) {
       if (signal.aborted) {
-        const message = `DynamoDB ${operation} timed out after ${this.attemptTimeoutMs} ms without a complete response`;
+        const deadlineNote = timeoutMs < this.attemptTimeoutMs ? " (the time left before its deadline)" : "";
+        const message = `DynamoDB ${operation} timed out after ${timeoutMs} ms${deadlineNote} without a complete response`;
         throw new DynamoDBError({ name: "TimeoutError", message, operation, attempt, cause: error });
       }
       const reason = error instanceof Error ? error.message : String(error);
@@ -234,6 +250,16 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
       throw invalidResponse(operation, attempt, response.status, requestId, `has an unreadable field: ${reason}`, error);
     }
   }
+}
+
+/**
+ * Returns the error for a call whose retry could not finish before its deadline: the failure
+ * itself when it was a timeout, else a TimeoutError caused by it.
+ */
+function outOfTime(operation: StoreOperation, attempt: number, failure: DynamoDBError): DynamoDBError {
+  if (failure.name === "TimeoutError") return failure;
+  const message = `DynamoDB ${operation} failed with ${failure.name} on attempt ${attempt}, and its deadline leaves no time for another attempt`;
+  return new DynamoDBError({ name: "TimeoutError", message, operation, attempt, status: failure.status, requestId: failure.requestId, cause: failure });
 }
 
 function invalidResponse(operation: StoreOperation, attempt: number, status: number, requestId: string | undefined, problem: string, cause?: unknown): DynamoDBError {

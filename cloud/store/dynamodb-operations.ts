@@ -62,15 +62,24 @@ export type UpdateItemResult = Omit<UpdateItemOutput, "$metadata" | "Attributes"
   Attributes?: NativeItem | undefined;
 };
 
+/** Limits of one call, its retries included. */
+export interface CallOptions {
+  /**
+   * Time by which the call must have succeeded or failed, in ms since the epoch. No attempt
+   * and no wait between attempts runs past it. @default no deadline, only the per-attempt timeout
+   */
+  deadlineEpochMs?: number | undefined;
+}
+
 /**
  * The DynamoDB data-plane calls the store makes. DynamoDBHttpClient implements
  * it, and tests wrap it to watch calls or inject faults.
  */
 export interface DynamoDBDataPlane {
-  batchWriteItem(request: BatchWriteItemRequest): Promise<BatchWriteItemResult>;
-  getItem(request: GetItemRequest): Promise<GetItemResult>;
-  query(request: QueryRequest): Promise<QueryResult>;
-  updateItem(request: UpdateItemRequest): Promise<UpdateItemResult>;
+  batchWriteItem(request: BatchWriteItemRequest, options?: CallOptions): Promise<BatchWriteItemResult>;
+  getItem(request: GetItemRequest, options?: CallOptions): Promise<GetItemResult>;
+  query(request: QueryRequest, options?: CallOptions): Promise<QueryResult>;
+  updateItem(request: UpdateItemRequest, options?: CallOptions): Promise<UpdateItemResult>;
 }
 
 /** DynamoDB's name for each method of DynamoDBDataPlane. The IAM actions in STORE_ACTIONS (table.ts) must match, and a test checks that they do. */

@@ -7,7 +7,7 @@ import type { DesiredState, Reading, StoredReading } from "../../schema.ts";
 import { backoffDelayMs, sleep as realSleep } from "../../lib/retry.ts";
 import type { Logger } from "../../lib/log.ts";
 import { DynamoDBError, StoreUnavailableError, UnstoredReadingsError } from "../errors.ts";
-import type { DynamoDBDataPlane, NativeWriteRequest, UpdateItemRequest } from "./dynamodb-operations.ts";
+import type { CallOptions, DynamoDBDataPlane, NativeWriteRequest, UpdateItemRequest } from "./dynamodb-operations.ts";
 import { formatUtcKey } from "../../time/rfc3339.ts";
 import { toItem, toStoredReading, type ReadingItem } from "./reading-item.ts";
 import { dayPartition, PARTITION_KEY, REGISTRY_PARTITION, SORT_KEY } from "./table.ts";
@@ -30,11 +30,13 @@ export interface ReadingStoreOptions {
   retentionDays?: number | undefined;
   logger: Logger;
   /**
-   * How long unprocessed items are retried before the ingest fails, in ms. Kept
-   * well under the Lambda timeout so the function responds 503 instead of timing out.
+   * Time that one ingest or one read may spend on DynamoDB, retries included, in ms.
+   * Every call of the operation gets the same deadline, so the function responds 503
+   * before its 10 s timeout instead of timing out. An ingest that runs out of time
+   * stores some of its readings or none, and a retry of it is idempotent.
    * @default 8000
    */
-  unprocessedDeadlineMs?: number;
+  budgetMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -66,7 +68,7 @@ export class ReadingStore {
   private readonly timeZone: string;
   private readonly retentionDays: number | undefined;
   private readonly logger: Logger;
-  private readonly deadlineMs: number;
+  private readonly budgetMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -76,7 +78,7 @@ export class ReadingStore {
     this.timeZone = options.timeZone;
     this.retentionDays = options.retentionDays;
     this.logger = options.logger;
-    this.deadlineMs = options.unprocessedDeadlineMs ?? 8000;
+    this.budgetMs = options.budgetMs ?? 8000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => realSleep(ms));
   }
@@ -86,17 +88,18 @@ export class ReadingStore {
    * replaces itself. Within one call the last of several readings with the same
    * key wins, because DynamoDB rejects a batch that names a key twice.
    * @throws {UnstoredReadingsError} when items remain unprocessed at the deadline
-   * @throws {StoreUnavailableError} when DynamoDB fails
+   * @throws {StoreUnavailableError} when DynamoDB fails or a call runs out of time
    */
   async putReadings(readings: readonly Reading[]): Promise<PutResult> {
     const nowMs = this.now();
+    const deadline: CallOptions = { deadlineEpochMs: nowMs + this.budgetMs };
     const byKey = new Map<string, ReadingItem>();
     for (const reading of readings) {
       const item = toItem(reading, { timeZone: this.timeZone, retentionDays: this.retentionDays, nowMs });
       byKey.set(`${item[PARTITION_KEY]}|${item[SORT_KEY]}`, item);
     }
     const items = [...byKey.values()];
-    await this.batchWrite(items);
+    await this.batchWrite(items, deadline);
 
     // The newest reading that is not from the future moves the registry; one from a fast
     // device clock would hide every real reading after it.
@@ -113,24 +116,30 @@ export class ReadingStore {
     }
     const desired = new Map<string, DesiredState | null>();
     for (const [deviceId, item] of newestByDevice) {
-      desired.set(deviceId, item === undefined ? ((await this.getDevice(deviceId))?.desired ?? null) : await this.recordLatest(item, nowMs));
+      desired.set(deviceId, item === undefined ? ((await this.getDevice(deviceId, deadline))?.desired ?? null) : await this.recordLatest(item, nowMs, deadline));
     }
     return { stored: items.length, duplicates: readings.length - items.length, desired };
   }
 
-  private async batchWrite(items: ReadingItem[]): Promise<void> {
+  private async batchWrite(items: ReadingItem[], deadline: CallOptions): Promise<void> {
     const chunks: ReadingItem[][] = [];
     for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) chunks.push(items.slice(i, i + BATCH_WRITE_LIMIT));
-    const deadline = this.now() + this.deadlineMs;
     let unstored = 0;
     let next = 0;
+    let hasFailed = false;
     const worker = async () => {
-      while (next < chunks.length) {
+      // After one chunk fails the ingest is a 503 anyway, so the other workers start no more chunks.
+      while (next < chunks.length && !hasFailed) {
         const chunk = chunks[next++] as ReadingItem[];
-        // Awaited before the addition: `unstored += await …` reads `unstored` first, so a
-        // worker that finishes later would overwrite the count of one that finished meanwhile.
-        const remaining = await this.writeChunk(chunk, deadline);
-        unstored += remaining;
+        try {
+          // Awaited before the addition: `unstored += await …` reads `unstored` first, so a
+          // worker that finishes later would overwrite the count of one that finished meanwhile.
+          const remaining = await this.writeChunk(chunk, deadline);
+          unstored += remaining;
+        } catch (error) {
+          hasFailed = true;
+          throw error;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));
@@ -138,15 +147,15 @@ export class ReadingStore {
   }
 
   /** Writes one chunk, retrying unprocessed items with backoff; returns how many remain unstored at the deadline. */
-  private async writeChunk(chunk: ReadingItem[], deadline: number): Promise<number> {
+  private async writeChunk(chunk: ReadingItem[], deadline: CallOptions): Promise<number> {
     let pending: NativeWriteRequest[] = chunk.map((item) => ({ PutRequest: { Item: item } }));
     for (let attempt = 1; ; attempt++) {
-      const output = await this.call("BatchWriteItem", () => this.client.batchWriteItem({ RequestItems: { [this.tableName]: pending } }));
+      const output = await this.call("BatchWriteItem", () => this.client.batchWriteItem({ RequestItems: { [this.tableName]: pending } }, deadline));
       pending = output.UnprocessedItems[this.tableName] ?? [];
       if (pending.length === 0) return 0;
 
       const delayMs = backoffDelayMs(attempt, { baseMs: 50, capMs: 1000 });
-      if (this.now() + delayMs >= deadline) {
+      if (this.now() + delayMs >= (deadline.deadlineEpochMs ?? Number.POSITIVE_INFINITY)) {
         this.logger.error("batch_write_unprocessed", { table: this.tableName, unprocessed: pending.length, attempts: attempt });
         return pending.length;
       }
@@ -156,7 +165,7 @@ export class ReadingStore {
   }
 
   /** Moves the registry's latest reading forward (never back), then returns the device's desired state. */
-  private async recordLatest(item: ReadingItem, nowMs: number): Promise<DesiredState | null> {
+  private async recordLatest(item: ReadingItem, nowMs: number, deadline: CallOptions): Promise<DesiredState | null> {
     const latest = toStoredReading(item as unknown as Record<string, unknown>);
     try {
       const output = await this.client.updateItem({
@@ -167,17 +176,21 @@ export class ReadingStore {
         ExpressionAttributeNames: { "#lastSeen": "last_seen", "#latest": "latest", "#updatedAt": "updated_at" },
         ExpressionAttributeValues: { ":lastSeen": item[SORT_KEY], ":latest": latest, ":updatedAt": new Date(nowMs).toISOString() },
         ReturnValues: "ALL_NEW",
-      });
+      }, deadline);
       return parseDesired(output.Attributes?.desired);
     } catch (error) {
       // An older reading than the one on record: nothing to move, but the desired state is still wanted.
-      if (error instanceof DynamoDBError && error.name === "ConditionalCheckFailedException") return (await this.getDevice(item.device_id))?.desired ?? null;
+      if (error instanceof DynamoDBError && error.name === "ConditionalCheckFailedException") return (await this.getDevice(item.device_id, deadline))?.desired ?? null;
       throw new StoreUnavailableError({ operation: "UpdateItem", table: this.tableName, cause: error });
     }
   }
 
-  /** Returns one page of a device's local day in time order, starting after `afterKey`. */
-  async queryDayPage(deviceId: string, day: string, options: { afterKey?: string | undefined; limit: number }): Promise<DayPage> {
+  /**
+   * Returns one page of a device's local day in time order, starting after `afterKey`.
+   * @param options.deadlineEpochMs when the query must have finished @default the budget from now
+   */
+  async queryDayPage(deviceId: string, day: string, options: { afterKey?: string | undefined; limit: number } & CallOptions): Promise<DayPage> {
+    const deadline = { deadlineEpochMs: options.deadlineEpochMs ?? this.now() + this.budgetMs };
     const output = await this.call("Query", () =>
       this.client.query({
         TableName: this.tableName,
@@ -187,31 +200,40 @@ export class ReadingStore {
         ScanIndexForward: true,
         Limit: options.limit,
         ExclusiveStartKey: options.afterKey === undefined ? undefined : { [PARTITION_KEY]: dayPartition(deviceId, day), [SORT_KEY]: options.afterKey },
-      }),
+      }, deadline),
     );
     const readings = output.Items.map((item) => toStoredReading(item));
     const lastKey = output.LastEvaluatedKey?.[SORT_KEY];
     return { readings, lastKey: typeof lastKey === "string" ? lastKey : undefined };
   }
 
-  /** Yields every reading of a device's local day in time order, one DynamoDB page at a time. */
+  /**
+   * Yields every reading of a device's local day in time order, one DynamoDB page at a time.
+   * All pages share one budget, which starts at the first page.
+   */
   async *readDay(deviceId: string, day: string, pageLimit = 5000): AsyncGenerator<StoredReading[]> {
+    const deadlineEpochMs = this.now() + this.budgetMs;
     let afterKey: string | undefined;
     do {
-      const page = await this.queryDayPage(deviceId, day, { afterKey, limit: pageLimit });
+      const page = await this.queryDayPage(deviceId, day, { afterKey, limit: pageLimit, deadlineEpochMs });
       if (page.readings.length > 0) yield page.readings;
       afterKey = page.lastKey;
     } while (afterKey !== undefined);
   }
 
-  /** Returns a device's registry record, or undefined when it never sent a reading. */
-  async getDevice(deviceId: string): Promise<DeviceRecord | undefined> {
-    const output = await this.call("GetItem", () => this.client.getItem({ TableName: this.tableName, Key: { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: deviceId } }));
+  /**
+   * Returns a device's registry record, or undefined when it has none.
+   * @param deadline when the read must have finished @default the budget from now
+   */
+  async getDevice(deviceId: string, deadline: CallOptions = { deadlineEpochMs: this.now() + this.budgetMs }): Promise<DeviceRecord | undefined> {
+    const key = { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: deviceId };
+    const output = await this.call("GetItem", () => this.client.getItem({ TableName: this.tableName, Key: key }, deadline));
     return output.Item === undefined ? undefined : toDeviceRecord(output.Item);
   }
 
   /** Lists devices from the registry partition with a Query, never a Scan. */
   async listDevices(): Promise<DeviceRecord[]> {
+    const deadline: CallOptions = { deadlineEpochMs: this.now() + this.budgetMs };
     const devices: DeviceRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -222,7 +244,7 @@ export class ReadingStore {
           ExpressionAttributeNames: { "#pk": PARTITION_KEY },
           ExpressionAttributeValues: { ":pk": REGISTRY_PARTITION },
           ExclusiveStartKey: startKey,
-        }),
+        }, deadline),
       );
       for (const item of output.Items) {
         const device = toDeviceRecord(item);
@@ -247,7 +269,7 @@ export class ReadingStore {
             ExpressionAttributeNames: { "#desired": "desired" },
             ExpressionAttributeValues: { ":desired": desired },
           };
-    await this.call("UpdateItem", () => this.client.updateItem(request));
+    await this.call("UpdateItem", () => this.client.updateItem(request, { deadlineEpochMs: this.now() + this.budgetMs }));
   }
 
   private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {

@@ -277,3 +277,51 @@ describe("DynamoDBHttpClient options", () => {
     expect(sleeps).toEqual([]);
   });
 });
+
+describe("DynamoDBHttpClient deadline", () => {
+  test("hung attempt cut at deadline", async () => {
+    const { client } = harness([hang, hang, hang]);
+    const startedMs = Date.now();
+
+    const error = await dynamoFailureOf(client.getItem(GET_SHOP, { deadlineEpochMs: startedMs + 300 }));
+
+    expect(Date.now() - startedMs).toBeLessThan(300 + 200);
+    expect(error.name).toBe("TimeoutError");
+    expect(error.message).toMatch(/^DynamoDB GetItem timed out after \d+ ms \(the time left before its deadline\) without a complete response$/);
+    expect(received).toHaveLength(1);
+  });
+
+  test("passed deadline sends nothing", async () => {
+    const { client } = harness([ok({})]);
+
+    const error = await dynamoFailureOf(client.getItem(GET_SHOP, { deadlineEpochMs: Date.now() - 1 }));
+
+    expect(error.name).toBe("TimeoutError");
+    expect(error.message).toBe("DynamoDB GetItem was not sent because its deadline had passed");
+    expect(error.attempt).toBe(1);
+    expect(received).toHaveLength(0);
+  });
+
+  test("backoff past deadline not started", async () => {
+    // The clock stands still, so 200 ms stay before the deadline, less than the 250 ms throttling backoff.
+    const { client, sleeps } = harness([dynamoError(400, "ThrottlingException", "rate exceeded"), ok({})], { now: () => 1_000_000 });
+
+    const error = await dynamoFailureOf(client.getItem(GET_SHOP, { deadlineEpochMs: 1_000_200 }));
+
+    expect(error.name).toBe("TimeoutError");
+    expect(error.message).toBe("DynamoDB GetItem failed with ThrottlingException on attempt 1, and its deadline leaves no time for another attempt");
+    expect((error.cause as Error).name).toBe("ThrottlingException");
+    expect(error.status).toBe(400);
+    expect(sleeps).toEqual([]);
+    expect(received).toHaveLength(1);
+  });
+
+  test("backoff inside deadline retried", async () => {
+    const { client, sleeps } = harness([dynamoError(400, "ThrottlingException", "rate exceeded"), ok({ Item: { sk: { S: "shop" } } })], { now: () => 1_000_000 });
+
+    const result = await client.getItem(GET_SHOP, { deadlineEpochMs: 1_001_000 });
+
+    expect(result.Item).toEqual({ sk: "shop" });
+    expect(sleeps).toEqual([250]);
+  });
+});

@@ -106,17 +106,18 @@ describe("POST /readings", () => {
     const memory = memorySink();
     const logger = new Logger("test", { sink: memory.sink });
     const fault = unprocessedFor(Number.POSITIVE_INFINITY);
-    // A virtual clock that moves only while the store sleeps between retries.
-    let clockMs = DAY_START_MS;
+    // A clock that jumps ahead by each wait instead of sleeping. It starts at the real time,
+    // because the store's deadline is passed to the client, which measures it by the real clock.
+    let skippedMs = 0;
     const store = new ReadingStore({
       client: fault.wrap(api.client),
       tableName: api.config.tableName,
       timeZone: api.config.timeZone,
       logger,
-      unprocessedDeadlineMs: 2000,
-      now: () => clockMs,
+      budgetMs: 2000,
+      now: () => Date.now() + skippedMs,
       sleep: async (ms) => {
-        clockMs += ms;
+        skippedMs += ms;
       },
     });
     const app = createApp({ config: api.config, store, logger });
@@ -147,7 +148,7 @@ describe("POST /readings", () => {
     // others are still in flight; their results must not overwrite its count of unstored items.
     const api = await freshStack();
     const logger = new Logger("test", { sink: memorySink().sink });
-    let clockMs = DAY_START_MS;
+    let skippedMs = 0;
     let firstChunkKey: string | undefined;
     const client = overrideCalls(api.client, {
       batchWriteItem: async (request) => {
@@ -165,10 +166,10 @@ describe("POST /readings", () => {
       tableName: api.config.tableName,
       timeZone: api.config.timeZone,
       logger,
-      unprocessedDeadlineMs: 2000,
-      now: () => clockMs,
+      budgetMs: 2000,
+      now: () => Date.now() + skippedMs,
       sleep: async (ms) => {
-        clockMs += ms;
+        skippedMs += ms;
       },
     });
     const app = createApp({ config: api.config, store, logger });

@@ -7,31 +7,31 @@ import type { DynamoDBDataPlane } from "../../cloud/store/dynamodb-operations.ts
 /** Returns a client whose methods are `overrides` where given and `client`'s own elsewhere. */
 export function overrideCalls(client: DynamoDBDataPlane, overrides: Partial<DynamoDBDataPlane>): DynamoDBDataPlane {
   return {
-    batchWriteItem: overrides.batchWriteItem ?? ((request) => client.batchWriteItem(request)),
-    getItem: overrides.getItem ?? ((request) => client.getItem(request)),
-    query: overrides.query ?? ((request) => client.query(request)),
-    updateItem: overrides.updateItem ?? ((request) => client.updateItem(request)),
+    batchWriteItem: overrides.batchWriteItem ?? ((request, options) => client.batchWriteItem(request, options)),
+    getItem: overrides.getItem ?? ((request, options) => client.getItem(request, options)),
+    query: overrides.query ?? ((request, options) => client.query(request, options)),
+    updateItem: overrides.updateItem ?? ((request, options) => client.updateItem(request, options)),
   };
 }
 
 /** Returns `client` with DynamoDB's name of every operation it performs, such as `Query`, appended to `names`. */
 export function recordOperationNames(client: DynamoDBDataPlane, names: string[]): DynamoDBDataPlane {
   return {
-    batchWriteItem: (request) => {
+    batchWriteItem: (request, options) => {
       names.push("BatchWriteItem");
-      return client.batchWriteItem(request);
+      return client.batchWriteItem(request, options);
     },
-    getItem: (request) => {
+    getItem: (request, options) => {
       names.push("GetItem");
-      return client.getItem(request);
+      return client.getItem(request, options);
     },
-    query: (request) => {
+    query: (request, options) => {
       names.push("Query");
-      return client.query(request);
+      return client.query(request, options);
     },
-    updateItem: (request) => {
+    updateItem: (request, options) => {
       names.push("UpdateItem");
-      return client.updateItem(request);
+      return client.updateItem(request, options);
     },
   };
 }
@@ -57,15 +57,15 @@ export function unprocessedFor(calls: number): UnprocessedFault {
     unprocessedItems: 0,
     wrap: (client) =>
       overrideCalls(client, {
-        batchWriteItem: async (request) => {
-          if (fault.faultedCalls >= calls) return client.batchWriteItem(request);
+        batchWriteItem: async (request, options) => {
+          if (fault.faultedCalls >= calls) return client.batchWriteItem(request, options);
           const [table, requests = []] = Object.entries(request.RequestItems)[0] ?? [];
-          if (table === undefined) return client.batchWriteItem(request);
+          if (table === undefined) return client.batchWriteItem(request, options);
           fault.faultedCalls++;
           const keep = Math.floor(requests.length / 2);
           const unprocessed = requests.slice(keep);
           fault.unprocessedItems += unprocessed.length;
-          if (keep > 0) await client.batchWriteItem({ RequestItems: { [table]: requests.slice(0, keep) } });
+          if (keep > 0) await client.batchWriteItem({ RequestItems: { [table]: requests.slice(0, keep) } }, options);
           return { UnprocessedItems: { [table]: unprocessed } };
         },
       }),
