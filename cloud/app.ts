@@ -14,6 +14,7 @@ import { ApiError, StoreUnavailableError, UnstoredReadingsError } from "./errors
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerIngestRoutes } from "./routes/ingest.ts";
 import { registerQueryRoutes } from "./routes/queries.ts";
+import { ACCESS_ERRORS } from "./store/dynamodb-response.ts";
 
 /** Routes mounted next to the API, such as the dashboard page. */
 export type ExtraRoutes = (app: Hono<AppEnv>) => void;
@@ -74,14 +75,28 @@ export function createApp(deps: AppDeps, extraRoutes?: ExtraRoutes): Hono<AppEnv
       if (error.status >= 500) logger.error("request_failed", { code: error.code, error });
       return c.json(body, error.status, error.headers);
     }
-    if (error instanceof StoreUnavailableError && (error.cause as { name?: string } | undefined)?.name === "ResourceNotFoundException") {
-      // A missing table is a deployment mistake, not a passing fault, so it is not a 503.
-      logger.error("table_not_found", { table: error.table, operation: error.operation, hint: "check THERMO_TABLE and that the table exists in this region" });
+    const storeErrorName = error instanceof StoreUnavailableError ? (error.cause as { name?: string } | undefined)?.name : undefined;
+    if (error instanceof StoreUnavailableError && (storeErrorName === "ResourceNotFoundException" || ACCESS_ERRORS.has(storeErrorName ?? ""))) {
+      // A missing table or a denied request is a deployment mistake, not a passing fault, so it
+      // is not a 503 that would make devices retry it forever.
+      if (storeErrorName === "ResourceNotFoundException") {
+        logger.error("table_not_found", { table: error.table, operation: error.operation, hint: "check THERMO_TABLE and that the table exists in this region" });
+      } else {
+        const hint =
+          `check that the function's IAM role policy allows dynamodb:${error.operation} on table ${error.table}, ` +
+          "and that AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN are one valid set of credentials";
+        logger.error("store_access_denied", { table: error.table, operation: error.operation, error, hint });
+      }
       const body: ErrorResponse = { error: "store_misconfigured", message: "the server's data store is misconfigured; its log names the problem" };
       return c.json(body, 500);
     }
     if (error instanceof StoreUnavailableError || error instanceof UnstoredReadingsError) {
-      logger.error("store_unavailable", { error });
+      if (storeErrorName === "ExpiredTokenException") {
+        // Lambda renews its own credentials, so a retry can succeed, but a process that read expired ones at start cannot.
+        logger.error("store_credentials_expired", { table: error.table, error, hint: "outside Lambda, restart the app with new credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN" });
+      } else {
+        logger.error("store_unavailable", { error });
+      }
       const body: ErrorResponse = { error: "store_unavailable", message: "the data store is unavailable; nothing from this request can be relied on as stored, so retry later" };
       return c.json(body, 503, { "Retry-After": "5" });
     }
