@@ -25,6 +25,7 @@ import type {
 } from "./dynamodb-operations.ts";
 import { errorFromResponse, retryKind } from "./dynamodb-response.ts";
 import type { AwsCredentials } from "./dynamodb-settings.ts";
+import { redactEndpoint } from "./redact-endpoint.ts";
 
 /** Sends one signed request. It is `fetch` in production and a stand-in in tests. */
 export type SendRequest = (url: string, init: RequestInit) => Promise<Response>;
@@ -94,7 +95,7 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
     // URL.parse would be shorter, but Node.js 20, which the tests run the bundle on, lacks it.
     const url = URL.canParse(options.endpoint) ? new URL(options.endpoint) : undefined;
     if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
-      throw new TypeError(`endpoint must be an http or https URL such as https://dynamodb.us-east-1.amazonaws.com/, got ${JSON.stringify(options.endpoint)}`);
+      throw new TypeError(`endpoint must be an http or https URL such as https://dynamodb.us-east-1.amazonaws.com/, got ${JSON.stringify(redactEndpoint(options.endpoint))}`);
     }
     const maxAttempts = options.maxAttempts ?? 3;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) throw new RangeError(`maxAttempts must be an integer from 1 to 10, got ${maxAttempts}`);
@@ -231,7 +232,7 @@ export class DynamoDBHttpClient implements DynamoDBDataPlane {
         throw new DynamoDBError({ name: "TimeoutError", message, operation, attempt, cause: error });
       }
       const reason = error instanceof Error ? error.message : String(error);
-      throw new DynamoDBError({ name: "NetworkError", message: `DynamoDB ${operation} request to ${this.endpoint} failed: ${reason}`, operation, attempt, cause: error });
+      throw new DynamoDBError({ name: "NetworkError", message: `DynamoDB ${operation} request to ${redactEndpoint(this.endpoint)} failed: ${reason}`, operation, attempt, cause: error });
     }
 
     const requestId = response.headers.get("x-amzn-requestid") ?? undefined;

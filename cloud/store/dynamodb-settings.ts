@@ -5,6 +5,7 @@
  * hand, because profiles, SSO and instance metadata are not read.
  */
 import { ConfigError } from "../errors.ts";
+import { redactEndpoint } from "./redact-endpoint.ts";
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -98,16 +99,17 @@ function parseEndpoint(variable: string, raw: string, problems: string[]): strin
   try {
     url = new URL(raw);
   } catch {
-    problems.push(`${variable} must be an http or https URL such as http://127.0.0.1:8000, got ${JSON.stringify(raw)}`);
+    problems.push(`${variable} must be an http or https URL such as http://127.0.0.1:8000, got ${JSON.stringify(redactEndpoint(raw))}`);
     return undefined;
   }
-  // A user name or password in the URL would be a secret, so the value is not quoted.
+  // A user name or password in the URL would be a secret, so the value is not quoted. Other
+  // messages quote it without its user name, password, query and fragment.
   if (url.username !== "" || url.password !== "") {
     problems.push(`${variable} must not contain a user name or password; DynamoDB authenticates with the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY signature`);
     return undefined;
   }
   if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search !== "" || url.hash !== "") {
-    problems.push(`${variable} must be an http or https URL without a query or fragment, such as http://127.0.0.1:8000, got ${JSON.stringify(raw)}`);
+    problems.push(`${variable} must be an http or https URL without a query or fragment, such as http://127.0.0.1:8000, got ${JSON.stringify(redactEndpoint(raw))}`);
     return undefined;
   }
   return url.href;

@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "../../cloud/errors.ts";
 import { defaultEndpoint, loadDynamoDBSettings } from "../../cloud/store/dynamodb-settings.ts";
+import { redactEndpoint } from "../../cloud/store/redact-endpoint.ts";
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKIDSETTINGS", AWS_SECRET_ACCESS_KEY: "settings-secret" };
 const LAMBDA_LIKE = { AWS_REGION: "eu-central-1", ...CREDENTIALS, AWS_SESSION_TOKEN: "settings-session-token" };
@@ -116,6 +117,15 @@ describe("loadDynamoDBSettings", () => {
 
     expect(problems[0]).toStartWith("AWS_ENDPOINT_URL_DYNAMODB must not contain a user name or password");
     expect(problems[0]).not.toContain("hunter2");
+  });
+
+  test.each(["http://127.0.0.1:8000/?x=SUPERSECRET", "http://127.0.0.1:8000/#SUPERSECRET", "not a url?x=SUPERSECRET"])("problem for %s redacted", (endpoint) => {
+    const problems = problemsOf({ ...LAMBDA_LIKE, AWS_ENDPOINT_URL_DYNAMODB: endpoint });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toStartWith("AWS_ENDPOINT_URL_DYNAMODB must be an http or https URL");
+    expect(problems[0]).toContain(JSON.stringify(redactEndpoint(endpoint)));
+    expect(problems[0]).not.toContain("SUPERSECRET");
   });
 
   test.each(["AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT"])("%s rejected", (variable) => {
