@@ -173,7 +173,15 @@ export function registerQueryRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const day = parseDay(c.req.param("day"));
     const format = singleQuery(c, "format") ?? "json";
     if (format !== "json" && format !== "csv") throw badRequest("invalid_format", `format ${describeValue(format)} must be "json" or "csv"`);
-    if (format === "csv") return sendCsv(c, deps, device, day);
+    if (format === "csv") {
+      // The CSV is the whole day in one response, so paging parameters would be silently ignored.
+      for (const name of ["cursor", "limit"]) {
+        if (c.req.queries(name) !== undefined) {
+          throw badRequest("invalid_query", `query parameter ${name} does not apply to format=csv, which returns the whole day in one response; remove ${name}`);
+        }
+      }
+      return sendCsv(c, deps, device, day);
+    }
 
     const afterKey = decodeCursor(singleQuery(c, "cursor"), device, day);
     const limit = parseLimit(singleQuery(c, "limit"));

@@ -124,6 +124,20 @@ describe("GET day as CSV", () => {
     expect(response.headers.get("content-encoding") === "gzip").toBe(gzipped);
   });
 
+  test.each([
+    ["cursor", "cursor=garbage"],
+    ["cursor", "cursor="],
+    ["limit", "limit=10"],
+    ["cursor", "limit=10&cursor=garbage"],
+  ])("%s with CSV is 400 (%s)", async (name, query) => {
+    const response = await readCsv(`/devices/small/days/2026-03-10?format=csv&${query}`);
+
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; message: string };
+    expect(body.error).toBe("invalid_query");
+    expect(body.message).toBe(`query parameter ${name} does not apply to format=csv, which returns the whole day in one response; remove ${name}`);
+  });
+
   test("empty day has header only", async () => {
     const response = await readCsv("/devices/small/days/2026-03-12?format=csv");
 
