@@ -5,6 +5,7 @@ import { isValidWallTime } from "../../time/zone.ts";
 import type { AppContext, AppDeps, AppEnv } from "../context.ts";
 import { CSV_HEADER, csvRow } from "../csv.ts";
 import { ApiError } from "../errors.ts";
+import { MAX_LATEST_CLOCK_SKEW_MS } from "../store/readings-store.ts";
 import { requireScope } from "../middleware/require-scope.ts";
 import { DaySummaryBuilder } from "../summary.ts";
 
@@ -144,6 +145,22 @@ async function sendCsv(c: AppContext, deps: AppDeps, device: string, day: string
   return new Response(compressed, { headers: { ...headers, "Content-Encoding": "gzip" } });
 }
 
+/**
+ * Explains why a device has no latest reading. Readings dated more than MAX_LATEST_CLOCK_SKEW_MS
+ * ahead of the server's clock are stored but never become the latest, so a device whose clock runs
+ * fast looks silent here. `newestFutureTime` is undefined when the registry has no such reading.
+ */
+function describeNoLatest(device: string, newestFutureTime: string | undefined, nowMs: number): string {
+  const skewMinutes = MAX_LATEST_CLOCK_SKEW_MS / 60_000;
+  if (newestFutureTime !== undefined) {
+    return (
+      `device "${device}" has sent only readings dated more than ${skewMinutes} minutes ahead of the server's clock ` +
+      `(the newest at ${newestFutureTime}, server time ${new Date(nowMs).toISOString()}); they are stored but never become the latest, so check the device's clock`
+    );
+  }
+  return `device "${device}" has sent no reading dated at most ${skewMinutes} minutes ahead of the server's clock; if it is sending, check its clock, because later-dated readings are stored but never become the latest`;
+}
+
 export function registerQueryRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const now = deps.now ?? Date.now;
   const read = requireScope(deps.config, "read");
@@ -161,9 +178,7 @@ export function registerQueryRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get("/devices/:device/latest", read, async (c) => {
     const device = parseDevice(c.req.param("device"));
     const record = await deps.store.getDevice(device);
-    if (record?.latest === undefined) {
-      throw new ApiError({ status: 404, code: "not_found", message: `device "${device}" has sent no readings` });
-    }
+    if (record?.latest === undefined) throw new ApiError({ status: 404, code: "not_found", message: describeNoLatest(device, record?.newestFutureTime, now()) });
     const body: LatestResponse = { reading: record.latest, age_s: Math.max(0, Math.round((now() - Date.parse(record.latest.time)) / 1000)) };
     return c.json(body);
   });

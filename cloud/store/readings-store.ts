@@ -10,6 +10,7 @@ import { DynamoDBError, StoreUnavailableError, UnstoredReadingsError } from "../
 import type { CallOptions, DynamoDBDataPlane, NativeWriteRequest, UpdateItemRequest } from "./dynamodb-operations.ts";
 import { formatUtcKey } from "../../time/rfc3339.ts";
 import { toItem, toStoredReading, type ReadingItem } from "./reading-item.ts";
+import { NEWEST_FUTURE_ATTRIBUTE, parseDesired, toDeviceRecord, type DeviceRecord } from "./registry-item.ts";
 import { dayPartition, PARTITION_KEY, REGISTRY_PARTITION, SORT_KEY } from "./table.ts";
 
 /** BatchWriteItem takes at most 25 put requests. */
@@ -39,14 +40,6 @@ export interface ReadingStoreOptions {
   budgetMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-}
-
-export interface DeviceRecord {
-  deviceId: string;
-  /** UTC instant of the newest reading, or undefined for a device that has a desired state but never sent a reading. */
-  lastSeen: string | undefined;
-  latest: StoredReading | undefined;
-  desired: DesiredState | null;
 }
 
 export interface DayPage {
@@ -104,19 +97,21 @@ export class ReadingStore {
     // The newest reading that is not from the future moves the registry; one from a fast
     // device clock would hide every real reading after it.
     const latestAllowed = formatUtcKey(nowMs + MAX_LATEST_CLOCK_SKEW_MS);
-    const newestByDevice = new Map<string, ReadingItem | undefined>();
+    const newestByDevice = new Map<string, { allowed?: ReadingItem; future?: ReadingItem }>();
     for (const item of items) {
+      const newest = newestByDevice.get(item.device_id) ?? {};
+      newestByDevice.set(item.device_id, newest);
       if (item[SORT_KEY] > latestAllowed) {
         this.logger.warn("reading_from_future", { device: item.device_id, reading_time: item[SORT_KEY], server_time: new Date(nowMs).toISOString() });
-        if (!newestByDevice.has(item.device_id)) newestByDevice.set(item.device_id, undefined);
+        if (newest.future === undefined || newest.future[SORT_KEY] < item[SORT_KEY]) newest.future = item;
         continue;
       }
-      const current = newestByDevice.get(item.device_id);
-      if (current === undefined || current[SORT_KEY] < item[SORT_KEY]) newestByDevice.set(item.device_id, item);
+      if (newest.allowed === undefined || newest.allowed[SORT_KEY] < item[SORT_KEY]) newest.allowed = item;
     }
     const desired = new Map<string, DesiredState | null>();
-    for (const [deviceId, item] of newestByDevice) {
-      desired.set(deviceId, item === undefined ? ((await this.getDevice(deviceId, deadline))?.desired ?? null) : await this.recordLatest(item, nowMs, deadline));
+    for (const [deviceId, newest] of newestByDevice) {
+      if (newest.allowed !== undefined) desired.set(deviceId, await this.recordLatest(newest.allowed, nowMs, deadline));
+      else if (newest.future !== undefined) desired.set(deviceId, await this.recordFutureReading(newest.future, deadline));
     }
     return { stored: items.length, duplicates: readings.length - items.length, desired };
   }
@@ -165,10 +160,10 @@ export class ReadingStore {
   }
 
   /** Moves the registry's latest reading forward (never back), then returns the device's desired state. */
-  private async recordLatest(item: ReadingItem, nowMs: number, deadline: CallOptions): Promise<DesiredState | null> {
+  private recordLatest(item: ReadingItem, nowMs: number, deadline: CallOptions): Promise<DesiredState | null> {
     const latest = toStoredReading(item as unknown as Record<string, unknown>);
-    try {
-      const output = await this.client.updateItem({
+    return this.updateRegistry(
+      {
         TableName: this.tableName,
         Key: { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: item.device_id },
         UpdateExpression: "SET #lastSeen = :lastSeen, #latest = :latest, #updatedAt = :updatedAt",
@@ -176,11 +171,41 @@ export class ReadingStore {
         ExpressionAttributeNames: { "#lastSeen": "last_seen", "#latest": "latest", "#updatedAt": "updated_at" },
         ExpressionAttributeValues: { ":lastSeen": item[SORT_KEY], ":latest": latest, ":updatedAt": new Date(nowMs).toISOString() },
         ReturnValues: "ALL_NEW",
-      }, deadline);
+      },
+      deadline,
+    );
+  }
+
+  /**
+   * Moves the registry's newest future-dated reading time forward (never back), then returns the
+   * device's desired state. The device then appears in the device list, and its missing latest
+   * reading can be explained by its clock.
+   */
+  private recordFutureReading(item: ReadingItem, deadline: CallOptions): Promise<DesiredState | null> {
+    return this.updateRegistry(
+      {
+        TableName: this.tableName,
+        Key: { [PARTITION_KEY]: REGISTRY_PARTITION, [SORT_KEY]: item.device_id },
+        UpdateExpression: "SET #future = :future",
+        ConditionExpression: "attribute_not_exists(#future) OR #future < :future",
+        ExpressionAttributeNames: { "#future": NEWEST_FUTURE_ATTRIBUTE },
+        ExpressionAttributeValues: { ":future": item[SORT_KEY] },
+        ReturnValues: "ALL_NEW",
+      },
+      deadline,
+    );
+  }
+
+  /** Applies a conditional update to one registry item, then returns the device's desired state. */
+  private async updateRegistry(request: UpdateItemRequest, deadline: CallOptions): Promise<DesiredState | null> {
+    try {
+      const output = await this.client.updateItem(request, deadline);
       return parseDesired(output.Attributes?.desired);
     } catch (error) {
-      // An older reading than the one on record: nothing to move, but the desired state is still wanted.
-      if (error instanceof DynamoDBError && error.name === "ConditionalCheckFailedException") return (await this.getDevice(item.device_id, deadline))?.desired ?? null;
+      // The registry already holds a later time: nothing to move, but the desired state is still wanted.
+      if (error instanceof DynamoDBError && error.name === "ConditionalCheckFailedException") {
+        return (await this.getDevice(String(request.Key[SORT_KEY]), deadline))?.desired ?? null;
+      }
       throw new StoreUnavailableError({ operation: "UpdateItem", table: this.tableName, cause: error });
     }
   }
@@ -249,7 +274,7 @@ export class ReadingStore {
       for (const item of output.Items) {
         const device = toDeviceRecord(item);
         // Clearing a desired state leaves a registry item behind, even for a device that never sent a reading.
-        if (device.lastSeen !== undefined || device.desired !== null) devices.push(device);
+        if (device.lastSeen !== undefined || device.desired !== null || device.newestFutureTime !== undefined) devices.push(device);
       }
       startKey = output.LastEvaluatedKey;
     } while (startKey !== undefined);
@@ -279,26 +304,4 @@ export class ReadingStore {
       throw new StoreUnavailableError({ operation, table: this.tableName, cause: error });
     }
   }
-}
-
-function parseDesired(value: unknown): DesiredState | null {
-  if (value === null || typeof value !== "object") return null;
-  const record = value as Record<string, unknown>;
-  if (typeof record.setpoint !== "number" || (record.unit !== "F" && record.unit !== "C")) return null;
-  return { setpoint: record.setpoint, unit: record.unit, updated_at: String(record.updated_at ?? "") };
-}
-
-function toDeviceRecord(item: Record<string, unknown>): DeviceRecord {
-  let latest: StoredReading | undefined;
-  if (item.latest !== null && typeof item.latest === "object") {
-    // The registry keeps the latest reading in its API form, where the instant is `time`.
-    const stored = item.latest as Record<string, unknown>;
-    latest = toStoredReading({ ...stored, [SORT_KEY]: stored.time });
-  }
-  return {
-    deviceId: String(item[SORT_KEY]),
-    lastSeen: typeof item.last_seen === "string" ? item.last_seen : undefined,
-    latest,
-    desired: parseDesired(item.desired),
-  };
 }

@@ -195,7 +195,35 @@ describe("GET /devices/{device}/latest", () => {
     const response = await api.read("/devices/nobody/latest");
 
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: string }).error).toBe("not_found");
+    const body = (await response.json()) as { error: string; message: string };
+    expect(body.error).toBe("not_found");
+    expect(body.message).toStartWith('device "nobody" has sent no reading dated at most 10 minutes ahead of the server\'s clock; ');
+    expect(body.message).toContain("check its clock");
+  });
+
+  test("only future readings named in 404", async () => {
+    const dayAhead = new Date(Date.now() + 86_400_000).toISOString();
+    const twoDaysAhead = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    await api.ingest("/readings", { readings: [wireReading({ device_id: "ahead", record_date: twoDaysAhead }), wireReading({ device_id: "ahead", record_date: dayAhead })] });
+    await api.ingest("/", wireReading({ device_id: "ahead", record_date: dayAhead }));
+
+    const response = await api.read("/devices/ahead/latest");
+
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: string; message: string };
+    expect(body.error).toBe("not_found");
+    expect(body.message).toStartWith(`device "ahead" has sent only readings dated more than 10 minutes ahead of the server's clock (the newest at ${twoDaysAhead}, server time `);
+    expect(body.message).toEndWith("they are stored but never become the latest, so check the device's clock");
+  });
+
+  test("future-only ingest returns desired state", async () => {
+    const desiredResponse = await api.send("PUT", "/devices/ahead-desired/desired", { token: api.tokens.admin, body: JSON.stringify({ setpoint: 66, unit: "F" }) });
+    expect(desiredResponse.status).toBe(200);
+
+    const response = await api.ingest("/", wireReading({ device_id: "ahead-desired", record_date: new Date(Date.now() + 86_400_000).toISOString() }));
+
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { desired: { setpoint: number } | null }).desired?.setpoint).toBe(66);
   });
 });
 
@@ -213,6 +241,14 @@ describe("GET /devices", () => {
     expect(body.devices.find((device) => device.device_id === "hand")).toEqual({ device_id: "hand", last_seen: "2026-03-10T00:50:00.001Z", desired: null });
     expect(body.devices.find((device) => device.device_id === "zeta")?.last_seen).toBe("2026-03-10T08:00:00.000Z");
     expect(operations).toEqual(["Query"]);
+  });
+
+  test("future-only device listed without last seen", async () => {
+    await api.ingest("/", wireReading({ device_id: "listed-ahead", record_date: new Date(Date.now() + 86_400_000).toISOString() }));
+
+    const body = (await (await api.read("/devices")).json()) as { devices: { device_id: string; last_seen: string | null; desired: unknown }[] };
+
+    expect(body.devices.find((device) => device.device_id === "listed-ahead")).toEqual({ device_id: "listed-ahead", last_seen: null, desired: null });
   });
 });
 
