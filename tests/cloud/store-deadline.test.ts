@@ -1,6 +1,6 @@
 /**
  * One time budget bounds a whole ingest or day read, against a fake DynamoDB on
- * 127.0.0.1 that answers slowly. Budgets are small so that the tests are fast.
+ * 127.0.0.1 that responds slowly. Budgets are small so that the tests are fast.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { appOnFake, startFakeDynamoDB, type FakeBackedApp, type FakeDynamoDB } from "../helpers/fake-dynamodb.ts";
@@ -75,7 +75,7 @@ describe("store time budget", () => {
   test("slow unprocessed retries end at budget", async () => {
     fake = startFakeDynamoDB();
     fake.delayMs = { BatchWriteItem: 100 };
-    fake.isWriteRefused = true;
+    fake.isEveryWriteUnprocessed = true;
     const api = await appOnFake(fake, { store: { budgetMs: 400 } });
 
     const { response, elapsedMs } = await timedIngest(api, 40);

@@ -1,8 +1,8 @@
 /**
- * A stand-in for DynamoDB on 127.0.0.1 that answers each operation with a
+ * A stand-in for DynamoDB on 127.0.0.1 that responds to each operation with a
  * DynamoDB-shaped response after a delay set per operation, and the app built
  * on it through the real DynamoDBHttpClient. Tests use it for what dynalite
- * cannot do: answer slowly, or fail with an error of their choosing.
+ * cannot do: respond slowly, or fail with an error of their choosing.
  */
 import type { Hono } from "hono";
 import { createApp } from "../../cloud/app.ts";
@@ -18,15 +18,15 @@ export type FakeOperation = "BatchWriteItem" | "GetItem" | "Query" | "UpdateItem
 export interface FakeDynamoDB {
   /** Base URL of the server, such as `http://127.0.0.1:40123/`. */
   url: string;
-  /** Delay before each answer to an operation, in ms; operations not named answer at once. */
+  /** Delay before each response to an operation, in ms. Operations not named respond at once. */
   delayMs: Partial<Record<FakeOperation, number>>;
-  /** Answers an operation with this error instead of its usual response. */
+  /** Error that an operation returns instead of its usual response. */
   failures: Partial<Record<FakeOperation, { status: number; type: string; message: string }>>;
   /** When set, BatchWriteItem returns every item it was sent as unprocessed. */
-  isWriteRefused: boolean;
+  isEveryWriteUnprocessed: boolean;
   /** Operation names of the requests received, in order of arrival. */
   received: FakeOperation[];
-  /** Items of BatchWriteItem calls that were answered as written, counted when the answer is sent. */
+  /** Items of BatchWriteItem calls that the fake reported as written, counted when the response is sent. */
   writtenItems: number;
   stop(): Promise<void>;
 }
@@ -37,7 +37,7 @@ export function startFakeDynamoDB(): FakeDynamoDB {
     url: "",
     delayMs: {},
     failures: {},
-    isWriteRefused: false,
+    isEveryWriteUnprocessed: false,
     received: [],
     writtenItems: 0,
     stop: async () => {
@@ -59,7 +59,7 @@ export function startFakeDynamoDB(): FakeDynamoDB {
       }
       switch (operation) {
         case "BatchWriteItem": {
-          if (fake.isWriteRefused) return Response.json({ UnprocessedItems: body.RequestItems ?? {} });
+          if (fake.isEveryWriteUnprocessed) return Response.json({ UnprocessedItems: body.RequestItems ?? {} });
           for (const requests of Object.values(body.RequestItems ?? {})) fake.writtenItems += requests.length;
           return Response.json({ UnprocessedItems: {} });
         }
