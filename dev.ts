@@ -11,8 +11,9 @@ import { join, resolve } from "node:path";
 import { ConfigError } from "./cloud/errors.ts";
 import { ServeError } from "./cloud/serve-locally.ts";
 import { DataDirError, lockDataDir } from "./dev/data-lock.ts";
-import { DEV_USAGE, parseDevFlags, UsageError } from "./dev/flags.ts";
+import { DEV_USAGE, parseDevFlags, UsageError, type DevFlags } from "./dev/flags.ts";
 import { startStack, type Stack } from "./dev/stack.ts";
+import { watchStopSignals } from "./dev/stop-signals.ts";
 import { startSimulatedDevice, type SimulatedDevice } from "./device/dev-runner.ts";
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,6 +32,17 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // Installed before start-up, so a Ctrl-C during start-up stops the stack once it is up instead of killing it half-started.
+  const signals = watchStopSignals();
+  try {
+    return await runUntilStopped(flags, signals.stopRequested);
+  } finally {
+    signals.dispose();
+  }
+}
+
+/** Starts the stack and the simulated device, waits for `stopRequested`, then stops them in order. */
+async function runUntilStopped(flags: DevFlags, stopRequested: Promise<unknown>): Promise<number> {
   const dataDir = flags.memory ? undefined : resolve(flags.dataDir);
   let releaseDataDir = () => {};
   let stack: Stack;
@@ -90,15 +102,15 @@ export async function main(argv: string[]): Promise<number> {
 Try: curl -H "Authorization: Bearer ${stack.tokens.read}" ${stack.url}/devices
 Press Ctrl-C to stop.`);
 
-  await new Promise<void>((resolveStop) => {
-    const stop = () => resolveStop();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await stopRequested;
   console.log(device === undefined ? "stopping: the API, then the store" : "stopping: the device first (relay off), then the API and the store");
-  await device?.stop();
-  await stack.stop();
-  releaseDataDir();
+  try {
+    await device?.stop();
+    await stack.stop();
+  } finally {
+    releaseDataDir();
+  }
+  console.log("thermo dev stack stopped");
   return 0;
 }
 
