@@ -46,18 +46,3 @@ export function startServer(app: Hono<AppEnv>, options: { port: number; hostname
     throw error;
   }
 }
-
-/** Serves the app for `bun run lambda.ts [--port N]` until the process is interrupted. */
-export async function serveLocally(app: Hono<AppEnv>, argv: string[]): Promise<void> {
-  const { parsePort, UsageError } = await import("../dev/flags.ts");
-  try {
-    const portIndex = argv.indexOf("--port");
-    const port = portIndex === -1 ? 8787 : parsePort(argv[portIndex + 1]);
-    const server = startServer(app, { port });
-    console.log(`thermo API listening on ${server.url}`);
-  } catch (error) {
-    if (!(error instanceof UsageError || error instanceof ServeError)) throw error;
-    console.error(`error: ${error.message}`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  }
-}
