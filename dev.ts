@@ -14,6 +14,7 @@ import { DataDirError, lockDataDir } from "./dev/data-lock.ts";
 import { DEV_USAGE, parseDevFlags, UsageError, type DevFlags } from "./dev/flags.ts";
 import { startStack, type Stack } from "./dev/stack.ts";
 import { watchStopSignals } from "./dev/stop-signals.ts";
+import { readDevTokens } from "./dev/tokens-from-env.ts";
 import { startSimulatedDevice, type SimulatedDevice } from "./device/dev-runner.ts";
 
 export async function main(argv: string[]): Promise<number> {
@@ -47,15 +48,12 @@ async function runUntilStopped(flags: DevFlags, stopRequested: Promise<unknown>)
   let releaseDataDir = () => {};
   let stack: Stack;
   try {
+    const tokens = readDevTokens(process.env);
     if (dataDir !== undefined) releaseDataDir = lockDataDir(dataDir);
     stack = await startStack({
       port: flags.port,
       dataDir: dataDir === undefined ? undefined : resolve(dataDir, "dynamodb"),
-      tokens: {
-        ingest: process.env.THERMO_INGEST_TOKEN || undefined,
-        read: process.env.THERMO_READ_TOKEN || undefined,
-        admin: process.env.THERMO_ADMIN_TOKEN || undefined,
-      },
+      tokens,
       env: {
         ...(process.env.THERMO_TIMEZONE ? { THERMO_TIMEZONE: process.env.THERMO_TIMEZONE } : {}),
         ...(process.env.THERMO_DEFAULT_UNIT ? { THERMO_DEFAULT_UNIT: process.env.THERMO_DEFAULT_UNIT } : {}),
