@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { runCli } from "../../device/cli/main.ts";
 import { parseArgs, UsageError } from "../../device/cli/parse-args.ts";
 import { renderHelp } from "../../device/cli/help.ts";
-import { CONFIG_KEY_NAMES, flagNameOf } from "../../device/config/keys.ts";
+import { CONFIG_KEYS, CONFIG_KEY_NAMES, flagNameOf } from "../../device/config/keys.ts";
 import { unitArgument } from "../../device/cli/commands/install-service.ts";
 import { renderUnit } from "../../device/service/systemd-unit.ts";
 import { EXIT_CODES } from "../../device/run/exit-codes.ts";
@@ -69,8 +69,34 @@ describe("help", () => {
 
   test("states units and defaults", () => {
     const help = renderHelp();
-    expect(help).toMatch(/--poll-interval-s N +Seconds between sensor readings \(default 15\)/);
-    expect(help).toMatch(/--min-off-s N .*\(default 120\)/);
+    expect(help).toMatch(/--poll-interval-s N +Seconds between sensor readings \(range 2–3600, default 15\)/);
+    expect(help).toMatch(/--min-off-s N .*30–3600.*\(default 120\)/);
+  });
+
+  test.each([
+    ["max-on-s", "60–86400"],
+    ["runaway-window-s", "60–86400"],
+    ["runaway-min-rise-deg", "0.1–20"],
+    ["stale-after-s", "4–86400"],
+    ["outbox-max-readings", "100–50000000"],
+    ["request-timeout-s", "1–300"],
+    ["api-port", "0–65535"],
+  ])("states range of --%s", (flag, range) => {
+    const line = renderHelp().split("\n").find((candidate) => candidate.startsWith(`  --${flag} `));
+
+    expect(line).toBeDefined();
+    expect(line).toContain(range);
+  });
+
+  test("states every bounded key's range", () => {
+    const help = renderHelp();
+
+    for (const key of CONFIG_KEY_NAMES) {
+      const { minValue, maxValue } = CONFIG_KEYS[key].schema as { minValue?: number; maxValue?: number };
+      if (minValue === undefined || maxValue === undefined || !Number.isFinite(minValue) || maxValue >= Number.MAX_SAFE_INTEGER) continue;
+      const line = help.split("\n").find((candidate) => candidate.startsWith(`  ${flagNameOf(key)} `));
+      expect(line).toContain(`${minValue}–${maxValue}`);
+    }
   });
 });
 
