@@ -11,8 +11,10 @@ import { join, resolve } from "node:path";
 import { ConfigError } from "./cloud/errors.ts";
 import { ServeError } from "./cloud/serve-locally.ts";
 import { DataDirError, lockDataDir } from "./dev/data-lock.ts";
-import { DEV_USAGE, parseDevFlags, UsageError } from "./dev/flags.ts";
+import { DEV_USAGE, parseDevFlags, UsageError, type DevFlags } from "./dev/flags.ts";
 import { startStack, type Stack } from "./dev/stack.ts";
+import { watchStopSignals } from "./dev/stop-signals.ts";
+import { readDevTokens } from "./dev/tokens-from-env.ts";
 import { startSimulatedDevice, type SimulatedDevice } from "./device/dev-runner.ts";
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,19 +33,27 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // Installed before start-up, so a Ctrl-C during start-up stops the stack once it is up instead of killing it half-started.
+  const signals = watchStopSignals();
+  try {
+    return await runUntilStopped(flags, signals.stopRequested);
+  } finally {
+    signals.dispose();
+  }
+}
+
+/** Starts the stack and the simulated device, waits for `stopRequested`, then stops them in order. */
+async function runUntilStopped(flags: DevFlags, stopRequested: Promise<unknown>): Promise<number> {
   const dataDir = flags.memory ? undefined : resolve(flags.dataDir);
   let releaseDataDir = () => {};
   let stack: Stack;
   try {
+    const tokens = readDevTokens(process.env);
     if (dataDir !== undefined) releaseDataDir = lockDataDir(dataDir);
     stack = await startStack({
       port: flags.port,
       dataDir: dataDir === undefined ? undefined : resolve(dataDir, "dynamodb"),
-      tokens: {
-        ingest: process.env.THERMO_INGEST_TOKEN || undefined,
-        read: process.env.THERMO_READ_TOKEN || undefined,
-        admin: process.env.THERMO_ADMIN_TOKEN || undefined,
-      },
+      tokens,
       env: {
         ...(process.env.THERMO_TIMEZONE ? { THERMO_TIMEZONE: process.env.THERMO_TIMEZONE } : {}),
         ...(process.env.THERMO_DEFAULT_UNIT ? { THERMO_DEFAULT_UNIT: process.env.THERMO_DEFAULT_UNIT } : {}),
@@ -90,15 +100,15 @@ export async function main(argv: string[]): Promise<number> {
 Try: curl -H "Authorization: Bearer ${stack.tokens.read}" ${stack.url}/devices
 Press Ctrl-C to stop.`);
 
-  await new Promise<void>((resolveStop) => {
-    const stop = () => resolveStop();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await stopRequested;
   console.log(device === undefined ? "stopping: the API, then the store" : "stopping: the device first (relay off), then the API and the store");
-  await device?.stop();
-  await stack.stop();
-  releaseDataDir();
+  try {
+    await device?.stop();
+    await stack.stop();
+  } finally {
+    releaseDataDir();
+  }
+  console.log("thermo dev stack stopped");
   return 0;
 }
 

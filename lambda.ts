@@ -6,15 +6,21 @@
  * `AWS_REGION` and credentials in the environment as Lambda sets them (see the
  * README). `bun run dev` is the usual local entry, and it also starts the store.
  */
+import { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
 import { buildAppFromEnv } from "./cloud/app-from-env.ts";
+import type { AppEnv } from "./cloud/context.ts";
 
-const app = buildAppFromEnv(process.env);
-
-/** The Lambda entry point, for function URL (payload 2.0) events. */
-export const handler = handle(app);
+/**
+ * The Lambda entry point, for function URL (payload 2.0) events. Its app is
+ * built at import and never throws there: with an invalid configuration it
+ * logs the problems and responds to every request with 500 `misconfigured`.
+ * Run directly, lambda.ts does not use `handler`, so it builds no app here and
+ * the local server builds its own once the flags are valid.
+ */
+export const handler = handle(import.meta.main ? new Hono<AppEnv>() : buildAppFromEnv(process.env));
 
 if (import.meta.main) {
-  const { serveLocally } = await import("./cloud/serve-locally.ts");
-  await serveLocally(app, process.argv.slice(2));
+  const { runLocalServer } = await import("./cloud/local-server.ts");
+  process.exitCode = runLocalServer(process.argv.slice(2), process.env);
 }

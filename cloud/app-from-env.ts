@@ -17,13 +17,28 @@ import { ReadingStore } from "./store/readings-store.ts";
  * log, so a bad deploy is visible in CloudWatch instead of failing at import.
  */
 export function buildAppFromEnv(env: Record<string, string | undefined>, logger = new Logger("api")): Hono<AppEnv> {
+  return checkAppFromEnv(env, logger).app;
+}
+
+/** An app built from the environment, with the configuration problems that make it respond 500 to every request. */
+export interface CheckedApp {
+  app: Hono<AppEnv>;
+  /** Every invalid or missing variable; empty when the configuration is valid. */
+  problems: readonly string[];
+}
+
+/**
+ * Builds the app like {@link buildAppFromEnv} and also returns the problems,
+ * for callers that stop instead of serving 500 to every request.
+ */
+export function checkAppFromEnv(env: Record<string, string | undefined>, logger = new Logger("api")): CheckedApp {
   const problems: string[] = [];
   const config = collectProblems(() => loadConfig(env), problems);
   const dynamo = collectProblems(() => loadDynamoDBSettings(env), problems);
   if (config === undefined || dynamo === undefined) {
     // No problem quotes a token, hash, key or secret, so the list is safe to log.
     logger.error("invalid_configuration", { problems });
-    return misconfiguredApp();
+    return { app: misconfiguredApp(), problems };
   }
 
   const client = new DynamoDBHttpClient({ ...dynamo, logger: logger.child({}, "dynamodb") });
@@ -37,7 +52,7 @@ export function buildAppFromEnv(env: Record<string, string | undefined>, logger 
   for (const scope of ["ingest", "read"] as const) {
     if (config.tokenHashes[scope].length === 0) logger.warn("no_tokens", { scope, hint: `set THERMO_${scope.toUpperCase()}_TOKEN_SHA256; every ${scope} request is rejected until then` });
   }
-  return createApp({ config, store, logger }, dashboardRoutes);
+  return { app: createApp({ config, store, logger }, dashboardRoutes), problems };
 }
 
 /** Runs `load` and moves the problems of a ConfigError into `problems`. Other errors propagate. */

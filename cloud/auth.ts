@@ -8,7 +8,19 @@ import type { AppConfig, Scope } from "./config.ts";
 
 const encoder = new TextEncoder();
 /** Longer tokens are rejected before hashing; generated tokens are 43 characters. */
-const MAX_TOKEN_LENGTH = 512;
+export const MAX_TOKEN_LENGTH = 512;
+
+/** The form of token that the API can accept, for messages about configured tokens. */
+export const TOKEN_FORM = `1 to ${MAX_TOKEN_LENGTH} characters with no spaces or other whitespace`;
+
+/**
+ * Returns whether `token` can pass in an `Authorization: Bearer` header:
+ * {@link bearerToken} rejects a header whose token contains whitespace, and
+ * {@link isTokenValid} rejects empty tokens and tokens over {@link MAX_TOKEN_LENGTH} characters.
+ */
+export function isTokenWellFormed(token: string): boolean {
+  return token.length > 0 && token.length <= MAX_TOKEN_LENGTH && !/\s/.test(token);
+}
 
 /** Returns the SHA-256 digest of `token`. */
 export async function sha256(token: string): Promise<Uint8Array> {

@@ -1,13 +1,21 @@
 /** Serves a Hono app on Bun.serve, bound to 127.0.0.1 unless a hostname is given. */
 import type { Hono } from "hono";
+import type { ErrorResponse } from "../schema.ts";
 import type { AppEnv } from "./context.ts";
 
 /**
- * Bun.serve's own cap on request bodies, which it rejects with an empty 413.
- * It sits above the app's largest limit (1 MiB) and at the 6 MB that a Lambda
- * function URL accepts, so the app's JSON 413 covers the sizes a client meets on AWS.
+ * Largest request body the local server passes to the app, at the 6 MB that a
+ * Lambda function URL accepts. It sits above the app's largest route limit
+ * (1 MiB). A request that declares a larger body gets a JSON 413 here, shaped
+ * like the app's errors.
  */
-const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
+export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Bun.serve's own cap, a backstop for bodies without Content-Length that no
+ * route limits. NOTE: Bun rejects a body over it with a 413 whose body is empty.
+ */
+const BUN_MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
 
 /** Time in-flight requests get to finish when the server stops, in ms. */
 const STOP_GRACE_MS = 3000;
@@ -30,7 +38,12 @@ export class ServeError extends Error {
 export function startServer(app: Hono<AppEnv>, options: { port: number; hostname?: string }): LocalServer {
   const hostname = options.hostname ?? "127.0.0.1";
   try {
-    const server = Bun.serve({ port: options.port, hostname, fetch: app.fetch, maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
+    const server = Bun.serve({
+      port: options.port,
+      hostname,
+      fetch: (request, bunServer) => (declaresTooLargeBody(request) ? bodyTooLargeResponse() : app.fetch(request, bunServer)),
+      maxRequestBodySize: BUN_MAX_REQUEST_BODY_BYTES,
+    });
     const port = server.port ?? options.port;
     const stop = async () => {
       // In-flight requests get a moment to finish, so none is cut off between the store write and its response.
@@ -47,17 +60,13 @@ export function startServer(app: Hono<AppEnv>, options: { port: number; hostname
   }
 }
 
-/** Serves the app for `bun run lambda.ts [--port N]` until the process is interrupted. */
-export async function serveLocally(app: Hono<AppEnv>, argv: string[]): Promise<void> {
-  const { parsePort, UsageError } = await import("../dev/flags.ts");
-  try {
-    const portIndex = argv.indexOf("--port");
-    const port = portIndex === -1 ? 8787 : parsePort(argv[portIndex + 1]);
-    const server = startServer(app, { port });
-    console.log(`thermo API listening on ${server.url}`);
-  } catch (error) {
-    if (!(error instanceof UsageError || error instanceof ServeError)) throw error;
-    console.error(`error: ${error.message}`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  }
+/** Returns whether the request's Content-Length is over {@link MAX_REQUEST_BODY_BYTES}. */
+function declaresTooLargeBody(request: Request): boolean {
+  const declaredBytes = Number(request.headers.get("content-length") ?? 0);
+  return declaredBytes > MAX_REQUEST_BODY_BYTES;
+}
+
+function bodyTooLargeResponse(): Response {
+  const body: ErrorResponse = { error: "body_too_large", message: `the body is larger than ${MAX_REQUEST_BODY_BYTES} bytes, the most a Lambda function URL accepts` };
+  return Response.json(body, { status: 413 });
 }

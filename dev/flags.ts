@@ -25,7 +25,8 @@ dashboard on http://127.0.0.1:PORT, and a simulated device feeding it.
   -h, --help    show this text
 
 Tokens come from THERMO_INGEST_TOKEN, THERMO_READ_TOKEN and THERMO_ADMIN_TOKEN
-when set; otherwise new ones are generated and printed.`;
+when set (1 to 512 characters, no whitespace); otherwise new ones are
+generated and printed.`;
 
 /**
  * Returns `raw` as a TCP port.

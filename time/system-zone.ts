@@ -26,7 +26,29 @@ const APT_HINT = 'install the tz database with "sudo apt install tzdata"';
 const REINSTALL_HINT = 'reinstall the tz database with "sudo apt install --reinstall tzdata"';
 const NAME_HINT = 'use an IANA name such as "UTC" or "America/Chicago"';
 
+/** A UTC offset such as `+02:00`, `-0530`, `UTC+2` or `GMT-3`, which people write where a zone name belongs. */
+const UTC_OFFSET_PATTERN = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
+
+const OFFSET_REASON = "is a UTC offset, not an IANA zone name";
+
 const cache = new Map<string, TimeZone>();
+
+/**
+ * Returns the hint for a UTC offset given as a zone name, or undefined when
+ * `name` is no offset. The `Etc/GMT` names follow POSIX and invert the sign, so
+ * UTC+02:00 is `Etc/GMT-2`, and those names exist only for whole hours.
+ */
+function offsetHint(name: string): string | undefined {
+  const match = UTC_OFFSET_PATTERN.exec(name);
+  if (match === null) return undefined;
+  const [, sign, hours, minutes] = match;
+  const hoursNumber = Number(hours);
+  const cityHint = `use the zone of a place, such as "Europe/Berlin", which also follows daylight saving time`;
+  if ((minutes !== undefined && Number(minutes) !== 0) || hoursNumber > (sign === "+" ? 14 : 12)) return cityHint;
+  if (hoursNumber === 0) return 'use "UTC"';
+  const etcName = `Etc/GMT${sign === "+" ? "-" : "+"}${hoursNumber}`;
+  return `${cityHint}, or "${etcName}" for a fixed ${name} all year (Etc/GMT names invert the sign)`;
+}
 
 /** Returns whether `name` has the shape of an IANA zone name, so it is safe to join to the zoneinfo folder. */
 export function isIanaZoneName(name: string): boolean {
@@ -48,6 +70,10 @@ export interface LoadZoneOptions {
 export function loadZone(name: string, options: LoadZoneOptions = {}): TimeZone {
   const zoneinfoDir = options.zoneinfoDir ?? DEFAULT_ZONEINFO_DIR;
   if (!isIanaZoneName(name)) {
+    const hintForOffset = offsetHint(name);
+    if (hintForOffset !== undefined) {
+      throw new TimeZoneError({ zone: name, problem: TIME_ZONE_PROBLEMS.invalidName, path: undefined, reason: OFFSET_REASON, hint: hintForOffset });
+    }
     const reason = `is not an IANA zone name (letters, digits, "_", "+" and "-" in parts joined by "/", at most ${MAX_ZONE_NAME_LENGTH} characters)`;
     throw new TimeZoneError({ zone: name, problem: TIME_ZONE_PROBLEMS.invalidName, path: undefined, reason, hint: NAME_HINT });
   }
@@ -74,6 +100,9 @@ function readZone(name: string, zoneinfoDir: string): TimeZone {
     const isMissing = code === "ENOENT" || code === "ENOTDIR";
     if (isMissing && UTC_NAMES.has(name)) return fixedTimeZone(name, UTC_TYPE);
     if (isMissing && !existsSync(zoneinfoDir)) return fail("noDatabase", `the tz database ${zoneinfoDir} is missing`, APT_HINT, error);
+    // Offsets such as "UTC+2" have the shape of a zone name, but "GMT+0" and "GMT-0" are real zones, so the hint waits for the lookup.
+    const hintForOffset = isMissing ? offsetHint(name) : undefined;
+    if (hintForOffset !== undefined) return fail("notFound", OFFSET_REASON, hintForOffset, error);
     if (isMissing) return fail("notFound", `no such zone in ${zoneinfoDir}`, `${NAME_HINT}; the names are listed in ${join(zoneinfoDir, "zone1970.tab")}`, error);
     if (code === "EISDIR") return fail("notFound", `${path} is a folder of zones, not a zone`, `${NAME_HINT}, which names a file in it`, error);
     const detail = error instanceof Error ? error.message : String(error);

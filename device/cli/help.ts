@@ -27,13 +27,31 @@ Command options:
 
 Configuration options (precedence: flag > THERMO_<KEY> variable > file > default):`;
 
+/**
+ * Returns the allowed range of a numeric key as `min–max`, read from its
+ * schema, or undefined when the schema has no finite bounds or the help
+ * already states them. Ranges in degrees depend on `unit` and are checked in
+ * load.ts, so their help states them by hand.
+ */
+export function rangeText(spec: ConfigKey): string | undefined {
+  const { minValue, maxValue } = spec.schema as { minValue?: unknown; maxValue?: unknown };
+  if (typeof minValue !== "number" || typeof maxValue !== "number") return undefined;
+  // A bare integer schema is bounded only by the safe integer range, which is no real limit.
+  if (!Number.isFinite(minValue) || !Number.isFinite(maxValue) || maxValue >= Number.MAX_SAFE_INTEGER) return undefined;
+  const range = `${minValue}–${maxValue}`;
+  return spec.help.includes(range) ? undefined : range;
+}
+
 function optionLine(key: string, spec: ConfigKey): string {
   let valueHint = " N";
   if (spec.kind === "boolean") valueHint = "[=true|false]";
   if (spec.kind === "string") valueHint = " TEXT";
   const left = `  ${flagNameOf(key)}${valueHint}`;
-  const defaultText = spec.defaultText === undefined ? "" : ` (default ${spec.defaultText})`;
-  return `${left.padEnd(34)} ${spec.help}${defaultText}`;
+
+  const range = rangeText(spec);
+  const details = [range === undefined ? undefined : `range ${range}`, spec.defaultText === undefined ? undefined : `default ${spec.defaultText}`].filter((detail) => detail !== undefined);
+  const suffix = details.length === 0 ? "" : ` (${details.join(", ")})`;
+  return `${left.padEnd(34)} ${spec.help}${suffix}`;
 }
 
 export function renderHelp(): string {

@@ -25,10 +25,25 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Returns a number as TOML writes it. JSON has no NaN or infinity and would
+ * show them as null. TOML's `1e400` is beyond a 64-bit float and reads as
+ * infinity, so it is shown as `inf`.
+ */
+function showNumber(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (value === Infinity) return "inf";
+  if (value === -Infinity) return "-inf";
+  return String(value);
+}
+
 function showValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   if (value === undefined) return "nothing";
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === "number") return showNumber(value);
+  if (Array.isArray(value)) return `[${value.map(showValue).join(", ")}]`;
+  // Inside a table, a non-finite number can only appear as a quoted JSON string.
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "number" && !Number.isFinite(item) ? showNumber(item) : item)) ?? String(value);
 }
 
 function formatProblems(problems: ConfigProblem[]): string {

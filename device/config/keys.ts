@@ -151,7 +151,7 @@ export const CONFIG_KEYS = {
   runaway_window_s: { kind: "number", schema: numberIn(60, 86_400, " s"), help: "Seconds of heating after which the temperature must have risen", defaultText: "1200" },
   runaway_min_rise_deg: { kind: "number", schema: numberIn(0.1, 20), help: "Rise expected within runaway_window_s, in degrees of `unit`", defaultText: "1 °F or 0.5 °C" },
   runaway_lockout_s: { kind: "number", schema: numberIn(0, 604_800, " s"), help: "Seconds the heater stays locked off after a runaway; 0 locks until restart", defaultText: "3600" },
-  stale_after_s: { kind: "number", schema: numberIn(4, 86_400, " s"), help: "Heater is forced off when the last good reading is older than this", defaultText: "120" },
+  stale_after_s: { kind: "number", schema: numberIn(4, 86_400, " s"), help: "Heater is forced off when the last good reading is older than this; at least twice poll_interval_s", defaultText: "120" },
   outbox_max_readings: { kind: "integer", schema: integerIn(100, 50_000_000), help: "Readings the outbox keeps before evicting the oldest", defaultText: "30 days at poll_interval_s" },
   upload_batch_size: { kind: "integer", schema: integerIn(1, 500), help: "Readings per upload request", defaultText: "500" },
   request_timeout_s: { kind: "number", schema: numberIn(1, 300, " s"), help: "Seconds before an upload request is abandoned", defaultText: "30" },

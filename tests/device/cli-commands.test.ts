@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { runCli } from "../../device/cli/main.ts";
 import { parseArgs, UsageError } from "../../device/cli/parse-args.ts";
 import { renderHelp } from "../../device/cli/help.ts";
-import { CONFIG_KEY_NAMES, flagNameOf } from "../../device/config/keys.ts";
+import { CONFIG_KEYS, CONFIG_KEY_NAMES, flagNameOf } from "../../device/config/keys.ts";
+import { unitArgument } from "../../device/cli/commands/install-service.ts";
 import { renderUnit } from "../../device/service/systemd-unit.ts";
 import { EXIT_CODES } from "../../device/run/exit-codes.ts";
 import { openDeviceDatabase } from "../../device/outbox/database.ts";
@@ -68,8 +69,34 @@ describe("help", () => {
 
   test("states units and defaults", () => {
     const help = renderHelp();
-    expect(help).toMatch(/--poll-interval-s N +Seconds between sensor readings \(default 15\)/);
-    expect(help).toMatch(/--min-off-s N .*\(default 120\)/);
+    expect(help).toMatch(/--poll-interval-s N +Seconds between sensor readings \(range 2–3600, default 15\)/);
+    expect(help).toMatch(/--min-off-s N .*30–3600.*\(default 120\)/);
+  });
+
+  test.each([
+    ["max-on-s", "60–86400"],
+    ["runaway-window-s", "60–86400"],
+    ["runaway-min-rise-deg", "0.1–20"],
+    ["stale-after-s", "4–86400"],
+    ["outbox-max-readings", "100–50000000"],
+    ["request-timeout-s", "1–300"],
+    ["api-port", "0–65535"],
+  ])("states range of --%s", (flag, range) => {
+    const line = renderHelp().split("\n").find((candidate) => candidate.startsWith(`  --${flag} `));
+
+    expect(line).toBeDefined();
+    expect(line).toContain(range);
+  });
+
+  test("states every bounded key's range", () => {
+    const help = renderHelp();
+
+    for (const key of CONFIG_KEY_NAMES) {
+      const { minValue, maxValue } = CONFIG_KEYS[key].schema as { minValue?: number; maxValue?: number };
+      if (minValue === undefined || maxValue === undefined || !Number.isFinite(minValue) || maxValue >= Number.MAX_SAFE_INTEGER) continue;
+      const line = help.split("\n").find((candidate) => candidate.startsWith(`  ${flagNameOf(key)} `));
+      expect(line).toContain(`${minValue}–${maxValue}`);
+    }
   });
 });
 
@@ -201,6 +228,52 @@ describe("runCli", () => {
     expect(unit).toMatch(/ExecStopPost=\S+ \S+device\.ts relay off --config \/etc\/thermo\/thermo.toml\n/);
     expect(unit).toContain("User=thermo\nSupplementaryGroups=gpio");
     expect(out.at(-1)).toContain("does not exist yet");
+  });
+
+  test("install-service names its own unit", async () => {
+    tree = makeTempTree();
+    const unitPath = join(tree.root, "x.service");
+    const { io, out } = captureIo();
+
+    const code = await runCli(["install-service", "--unit-path", unitPath], { io, env: {}, readTextFile: NO_FILE });
+
+    expect(code).toBe(0);
+    expect(out).toContain(`next: sudo systemctl daemon-reload && sudo systemctl enable --now ${unitPath}`);
+    expect(out.join("\n")).not.toContain("enable --now thermo");
+    expect(out).toContain(`note: ${unitPath} is outside systemd's unit folders, so it must stay there and on the root file system`);
+  });
+
+  test.each([
+    ["/etc/systemd/system/thermo.service", "thermo.service"],
+    ["/etc/systemd/system/thermo-shop.service", "thermo-shop.service"],
+    ["/lib/systemd/system/heater.service", "heater.service"],
+    ["/usr/lib/systemd/system/heater.service", "heater.service"],
+    ["/tmp/x.service", "/tmp/x.service"],
+    ["/etc/systemd/system/sub/x.service", "/etc/systemd/system/sub/x.service"],
+  ])("unitArgument %s", (unitPath, expected) => {
+    expect(unitArgument(unitPath)).toBe(expected);
+  });
+
+  test.each(["/tmp/x", "/tmp/x.conf", "/tmp/.service"])("install-service rejects unit path %s", async (unitPath) => {
+    const { io, err } = captureIo();
+
+    expect(await runCli(["install-service", "--unit-path", unitPath], { io, env: {}, readTextFile: NO_FILE })).toBe(EXIT_CODES.usage);
+    expect(err[0]).toContain("--unit-path must name a file ending in .service");
+  });
+
+  test("status 404 says what to check", async () => {
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("Not Found", { status: 404 }) });
+    const port = String(server.port);
+    const { io, err } = captureIo();
+
+    const code = await runCli(["status", "--api-port", port], { io, env: {}, readTextFile: NO_FILE });
+    await server.stop(true);
+
+    expect(code).toBe(EXIT_CODES.startFailure);
+    expect(err[0]).toContain(`:${port}/status answered 404`);
+    expect(err[0]).toContain(`the program on port ${port} is not thermo's local API`);
+    expect(err[0]).toContain('"thermo run" is running');
+    expect(err[0]).toContain("api_port");
   });
 
   test("install-service rejects a bad user name", async () => {

@@ -164,6 +164,22 @@ describe("loadConfig", () => {
     expect(message).toContain("relay_bcm (from THERMO_RELAY_BCM) = 99: must be a whole number from 0 to 27");
   });
 
+  test("shows non-finite TOML numbers as TOML", () => {
+    let message = "";
+    try {
+      load({ file: "poll_interval_s = nan\nstale_after_s = inf\nmax_on_s = 1e400\nmin_on_s = -inf\nmin_off_s = [nan, 1]\n" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+
+    expect(message).toContain(`poll_interval_s (from ${DEFAULT_CONFIG_PATH}) = nan: must be a number from 2 to 3600 s`);
+    expect(message).toContain(`stale_after_s (from ${DEFAULT_CONFIG_PATH}) = inf: must be a number from 4 to 86400 s`);
+    expect(message).toContain(`max_on_s (from ${DEFAULT_CONFIG_PATH}) = inf: must be a number from 60 to 86400 s`);
+    expect(message).toContain(`min_on_s (from ${DEFAULT_CONFIG_PATH}) = -inf: must be a number from 30 to 3600 s`);
+    expect(message).toContain(`min_off_s (from ${DEFAULT_CONFIG_PATH}) = [nan, 1]:`);
+    expect(message).not.toContain("null");
+  });
+
   test("reports every problem at once", () => {
     const problems = problemsOf(() => load({ file: "unknown_key = 1\nrelay_bcm = 99\n", flags: { unit: "X" } }));
     expect(problems.map((problem) => problem.key).sort()).toEqual(["relay_bcm", "unit", "unknown_key"]);
@@ -248,6 +264,24 @@ describe("timezone", () => {
     expect(problem.value).toBe("Mars/Olympus");
     expect(problem.source).toBe("flag");
     expect(problem.message).toBe('no such zone in /usr/share/zoneinfo; use an IANA name such as "UTC" or "America/Chicago"; the names are listed in /usr/share/zoneinfo/zone1970.tab');
+  });
+
+  test.each([
+    ["+02:00", '"Etc/GMT-2" for a fixed +02:00 all year (Etc/GMT names invert the sign)'],
+    ["UTC+2", '"Etc/GMT-2" for a fixed UTC+2 all year'],
+    ["GMT-3", '"Etc/GMT+3" for a fixed GMT-3 all year'],
+    ["-05:30", 'use the zone of a place, such as "Europe/Berlin", which also follows daylight saving time'],
+    ["+00:00", 'use "UTC"'],
+  ])("rejects offset %s with a zone hint", (offset, hint) => {
+    const problem = timezoneProblem({ flags: { timezone: offset } });
+
+    expect(problem.value).toBe(offset);
+    expect(problem.message).toStartWith("is a UTC offset, not an IANA zone name; ");
+    expect(problem.message).toContain(hint);
+  });
+
+  test("rejects +02:00 from the file", () => {
+    expect(() => load({ file: 'timezone = "+02:00"\n' })).toThrow(`timezone (from ${DEFAULT_CONFIG_PATH}) = "+02:00": is a UTC offset, not an IANA zone name`);
   });
 
   test("rejects a path as a zone name", () => {

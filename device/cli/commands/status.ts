@@ -45,6 +45,10 @@ export async function statusCommand(options: { config: DeviceConfig; io: CliIo; 
     io.err(`error: ${url} answered 401; set api_token or api_token_file to the running thermo's token`);
     return EXIT_CODES.authFailure;
   }
+  if (response.status === 404) {
+    io.err(`error: ${url} answered 404, so the program on port ${config.api_port} is not thermo's local API; check that "thermo run" is running (systemctl status thermo) and that api_port is the port it listens on`);
+    return EXIT_CODES.startFailure;
+  }
   if (!response.ok) {
     io.err(`error: ${url} answered ${response.status}`);
     return EXIT_CODES.startFailure;
