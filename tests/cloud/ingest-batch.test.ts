@@ -2,6 +2,7 @@
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../cloud/app.ts";
+import type { DynamoDBDataPlane } from "../../cloud/store/dynamodb-operations.ts";
 import { ReadingStore } from "../../cloud/store/readings-store.ts";
 import { Logger, memorySink } from "../../lib/log.ts";
 import { overrideCalls, recordOperationNames, unprocessedFor } from "../helpers/intercept-client.ts";
@@ -15,6 +16,37 @@ async function freshStack(options: Parameters<typeof startTestStack>[0] = {}): P
   const stack = await startTestStack(options);
   stacks.push(stack);
   return stack;
+}
+
+/**
+ * Returns the app on a store with a 2 s budget whose waits return at once: its clock jumps ahead
+ * by each wait. The clock starts at the real time, because the store passes its deadline to the
+ * client, which measures it by the real clock.
+ */
+function appWithSkippingClock(api: TestStack, client: DynamoDBDataPlane, logger: Logger): ReturnType<typeof createApp> {
+  let skippedMs = 0;
+  const store = new ReadingStore({
+    client,
+    tableName: api.config.tableName,
+    timeZone: api.config.timeZone,
+    logger,
+    budgetMs: 2000,
+    now: () => Date.now() + skippedMs,
+    sleep: async (ms) => {
+      skippedMs += ms;
+    },
+  });
+  return createApp({ config: api.config, store, logger });
+}
+
+function postBatch(app: ReturnType<typeof createApp>, api: TestStack, readings: unknown[]): Promise<Response> {
+  return Promise.resolve(
+    app.request("/readings", {
+      method: "POST",
+      headers: { authorization: `Bearer ${api.tokens.ingest}` },
+      body: JSON.stringify({ readings }),
+    }),
+  );
 }
 
 afterAll(async () => {
@@ -106,28 +138,10 @@ describe("POST /readings", () => {
     const memory = memorySink();
     const logger = new Logger("test", { sink: memory.sink });
     const fault = unprocessedFor(Number.POSITIVE_INFINITY);
-    // A clock that jumps ahead by each wait instead of sleeping. It starts at the real time,
-    // because the store's deadline is passed to the client, which measures it by the real clock.
-    let skippedMs = 0;
-    const store = new ReadingStore({
-      client: fault.wrap(api.client),
-      tableName: api.config.tableName,
-      timeZone: api.config.timeZone,
-      logger,
-      budgetMs: 2000,
-      now: () => Date.now() + skippedMs,
-      sleep: async (ms) => {
-        skippedMs += ms;
-      },
-    });
-    const app = createApp({ config: api.config, store, logger });
+    const app = appWithSkippingClock(api, fault.wrap(api.client), logger);
     const readings = wireReadings(40, { startMs: DAY_START_MS, deviceId: "shop" });
 
-    const response = await app.request("/readings", {
-      method: "POST",
-      headers: { authorization: `Bearer ${api.tokens.ingest}` },
-      body: JSON.stringify({ readings }),
-    });
+    const response = await postBatch(app, api, readings);
 
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("5");
@@ -148,7 +162,6 @@ describe("POST /readings", () => {
     // others are still in flight; their results must not overwrite its count of unstored items.
     const api = await freshStack();
     const logger = new Logger("test", { sink: memorySink().sink });
-    let skippedMs = 0;
     let firstChunkKey: string | undefined;
     const client = overrideCalls(api.client, {
       batchWriteItem: async (request) => {
@@ -161,25 +174,10 @@ describe("POST /readings", () => {
         return api.client.batchWriteItem(request);
       },
     });
-    const store = new ReadingStore({
-      client,
-      tableName: api.config.tableName,
-      timeZone: api.config.timeZone,
-      logger,
-      budgetMs: 2000,
-      now: () => Date.now() + skippedMs,
-      sleep: async (ms) => {
-        skippedMs += ms;
-      },
-    });
-    const app = createApp({ config: api.config, store, logger });
+    const app = appWithSkippingClock(api, client, logger);
     const readings = wireReadings(100, { startMs: DAY_START_MS, deviceId: "shop" });
 
-    const response = await app.request("/readings", {
-      method: "POST",
-      headers: { authorization: `Bearer ${api.tokens.ingest}` },
-      body: JSON.stringify({ readings }),
-    });
+    const response = await postBatch(app, api, readings);
 
     expect(response.status).toBe(503);
     expect((await api.readingItems()).length).toBe(75);
