@@ -10,6 +10,7 @@ import { TIME_ZONE_PROBLEMS, TimeZoneError, TzifError } from "./errors.ts";
 import { fixedTimeZone, type TimeZone } from "./time-zone.ts";
 import { parseTzif } from "./tzif.ts";
 import { TzifZone } from "./tzif-zone.ts";
+import { UTC_ZONES } from "./zone.ts";
 
 /** Folder of the tz database on Debian and Raspberry Pi OS. */
 export const DEFAULT_ZONEINFO_DIR = "/usr/share/zoneinfo";
@@ -18,8 +19,6 @@ export const DEFAULT_ZONEINFO_DIR = "/usr/share/zoneinfo";
 const MAX_ZONE_NAME_LENGTH = 64;
 /** Parts of letters, digits, `_`, `+` and `-`, joined by `/`. No dots, so no `.` or `..` parts. */
 const ZONE_NAME_PATTERN = /^[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)*$/;
-/** Names that work without tzdata, because their rules are fixed. */
-const UTC_NAMES = new Set(["UTC", "Etc/UTC"]);
 const UTC_TYPE = { utoffSeconds: 0, isDst: false, abbreviation: "UTC" } as const;
 
 const APT_HINT = 'install the tz database with "sudo apt install tzdata"';
@@ -98,7 +97,7 @@ function readZone(name: string, zoneinfoDir: string): TimeZone {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const isMissing = code === "ENOENT" || code === "ENOTDIR";
-    if (isMissing && UTC_NAMES.has(name)) return fixedTimeZone(name, UTC_TYPE);
+    if (isMissing && UTC_ZONES.has(name)) return fixedTimeZone(name, UTC_TYPE);
     if (isMissing && !existsSync(zoneinfoDir)) return fail("noDatabase", `the tz database ${zoneinfoDir} is missing`, APT_HINT, error);
     // Offsets such as "UTC+2" have the shape of a zone name, but "GMT+0" and "GMT-0" are real zones, so the hint waits for the lookup.
     const hintForOffset = isMissing ? offsetHint(name) : undefined;
@@ -154,7 +153,7 @@ export function findSystemZone(options: SystemZoneOptions = {}): SystemZone {
   // and a TZ naming no file in zoneinfoDir is skipped; both fall through to
   // /etc/localtime. Set `timezone` in the configuration to be explicit.
   const tz = env.TZ === undefined ? undefined : zoneNameFromTz(env.TZ);
-  if (tz !== undefined && (UTC_NAMES.has(tz) || isFile(join(zoneinfoDir, tz)))) return { name: tz, source: "TZ" };
+  if (tz !== undefined && (UTC_ZONES.has(tz) || isFile(join(zoneinfoDir, tz)))) return { name: tz, source: "TZ" };
 
   const localtimePath = options.localtimePath ?? "/etc/localtime";
   const linked = zoneNameFromLink(localtimePath);

@@ -15,8 +15,9 @@ const formatterCache = new Map<string, Intl.DateTimeFormat>();
  * Names of UTC itself, which are served from Date's UTC fields without Intl.
  * Creating the first Intl.DateTimeFormat in a process initializes ICU, which
  * took about 12 ms on Node.js 20 (x64) and is part of every Lambda cold start otherwise.
+ * The device's tz database loader (time/system-zone.ts) accepts them without a zone file.
  */
-const UTC_ZONES: ReadonlySet<string> = new Set(["UTC", "Etc/UTC"]);
+export const UTC_ZONES: ReadonlySet<string> = new Set(["UTC", "Etc/UTC"]);
 
 function formatterFor(zone: string): Intl.DateTimeFormat {
   let formatter = formatterCache.get(zone);
@@ -89,7 +90,8 @@ export function wallTimeAt(instantMs: number, zone: string): WallTime {
   };
 }
 
-function utcWallTime(instantMs: number): WallTime {
+/** Returns the wall time of `instantMs` in UTC, from Date's UTC fields. */
+export function utcWallTime(instantMs: number): WallTime {
   const date = new Date(instantMs);
   return {
     year: date.getUTCFullYear(),
@@ -181,11 +183,14 @@ export function formatOffset(offsetMinutes: number, zuluForZero = false): string
 export function formatLocalRfc3339(instantMs: number, zone: string): string {
   // A monotonic-clock instant has a fraction of a millisecond, which RFC 3339 text here does not carry.
   const wholeMs = Math.floor(instantMs);
-  const wall = wallTimeAt(wholeMs, zone);
-  const offset = offsetMinutesAt(wholeMs, zone);
+  return formatWallTime(wallTimeAt(wholeMs, zone), offsetMinutesAt(wholeMs, zone));
+}
+
+/** Formats a wall time and its offset as RFC 3339 with milliseconds, e.g. `2026-03-08T01:59:59.500-06:00`. */
+export function formatWallTime(wall: WallTime, offsetMinutes: number): string {
   const date = `${formatYear(wall.year)}-${pad(wall.month)}-${pad(wall.day)}`;
   const time = `${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}.${pad(wall.millisecond, 3)}`;
-  return `${date}T${time}${formatOffset(offset)}`;
+  return `${date}T${time}${formatOffset(offsetMinutes)}`;
 }
 
 /** Returns the first instant of local day `day` (`YYYY-MM-DD`) in `zone`, and the first instant of the next day. */

@@ -4,11 +4,7 @@
  * which the cloud uses with Intl, but this needs no ICU.
  */
 import type { TimeZone } from "./time-zone.ts";
-import { formatOffset } from "./zone.ts";
-
-function pad(value: number, width = 2): string {
-  return String(value).padStart(width, "0");
-}
+import { formatWallTime, utcWallTime } from "./zone.ts";
 
 /**
  * Formats `instantMs` as local time in `zone` with milliseconds and the offset
@@ -22,13 +18,8 @@ export function formatZonedRfc3339(instantMs: number, zone: TimeZone): string {
   // A monotonic-clock instant has a fraction of a millisecond, which the text drops.
   const wholeMs = Math.floor(instantMs);
   const offsetSeconds = zone.offsetSecondsAt(wholeMs);
-  const wall = new Date(wholeMs + offsetSeconds * 1000);
-  if (Number.isNaN(wall.getTime())) throw new RangeError(`instant ${instantMs} in ${zone.name} is outside the range of Date`);
+  const localMs = wholeMs + offsetSeconds * 1000;
+  if (Number.isNaN(new Date(localMs).getTime())) throw new RangeError(`instant ${instantMs} in ${zone.name} is outside the range of Date`);
 
-  const year = wall.getUTCFullYear();
-  const yearText = year >= 0 && year <= 9999 ? pad(year, 4) : (year < 0 ? "-" : "+") + pad(Math.abs(year), 6);
-  const date = `${yearText}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`;
-  const time = `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}.${pad(wall.getUTCMilliseconds(), 3)}`;
-
-  return `${date}T${time}${formatOffset(Math.round(offsetSeconds / 60))}`;
+  return formatWallTime(utcWallTime(localMs), Math.round(offsetSeconds / 60));
 }
