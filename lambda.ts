@@ -13,7 +13,7 @@ import type { AppEnv } from "./cloud/context.ts";
 
 /**
  * The Lambda entry point, for function URL (payload 2.0) events. Its app is
- * built at import and never throws there: with an invalid configuration it
+ * built at import. An invalid configuration does not throw there: the app
  * logs the problems and responds to every request with 500 `misconfigured`.
  * Run directly, lambda.ts does not use `handler`, so it builds no app here and
  * the local server builds its own once the flags are valid.

@@ -24,7 +24,7 @@ const VERSION_BYTES = new Map([
 ]);
 /** Bytes of one local time type record: utoff (4), isdst (1), abbreviation index (1). */
 const TYPE_RECORD_BYTES = 6;
-/** RFC 8536 asks that utoff be more than −25 hours and less than 26 hours; this reader rejects anything outside. */
+/** RFC 8536 requires utoff to be more than −25 hours and less than 26 hours, and this reader rejects any other value. */
 const MIN_UTOFF_SECONDS = -89_999;
 const MAX_UTOFF_SECONDS = 93_599;
 

@@ -27,12 +27,12 @@ const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
  * Errors that mean the credentials or the IAM permissions the requests are signed with are
  * wrong, a deployment mistake that no retry fixes. The names come from DynamoDB's error list
  * ("Error handling with DynamoDB" in its developer guide) and the common errors of AWS APIs.
- * InvalidSignatureException is DynamoDB's answer to a wrong secret access key.
+ * DynamoDB returns InvalidSignatureException for a wrong secret access key.
  *
  * ExpiredTokenException is left out and stays a 503. A Lambda role's credentials are temporary
  * and Lambda replaces them, so a later request, perhaps in a new execution environment, can
  * succeed. NOTE: that recovery was not observed on real AWS. Outside Lambda the app reads
- * credentials once at start, so the log tells the operator to restart it with new ones.
+ * credentials once at start, so its log line says to restart it with new ones.
  */
 export const ACCESS_ERRORS: ReadonlySet<string> = new Set([
   "AccessDeniedException",

@@ -127,8 +127,8 @@ export class ReadingStore {
       while (next < chunks.length && !hasFailed) {
         const chunk = chunks[next++] as ReadingItem[];
         try {
-          // Awaited before the addition: `unstored += await …` reads `unstored` first, so a
-          // worker that finishes later would overwrite the count of one that finished meanwhile.
+          // Awaited before the addition: `unstored += await …` reads `unstored` first, so a worker
+          // that finishes later would overwrite what another worker added in the meantime.
           const remaining = await this.writeChunk(chunk, deadline);
           unstored += remaining;
         } catch (error) {
@@ -202,7 +202,7 @@ export class ReadingStore {
       const output = await this.client.updateItem(request, deadline);
       return parseDesired(output.Attributes?.desired);
     } catch (error) {
-      // The registry already holds a later time: nothing to move, but the desired state is still wanted.
+      // The registry already contains a later time, so nothing moves, but the desired state is still needed.
       if (error instanceof DynamoDBError && error.name === "ConditionalCheckFailedException") {
         return (await this.getDevice(String(request.Key[SORT_KEY]), deadline))?.desired ?? null;
       }

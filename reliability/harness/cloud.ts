@@ -85,9 +85,9 @@ function faultyClient(client: DynamoDBDataPlane, state: { mode: BatchWriteMode; 
       const [table, requests = []] = Object.entries(request.RequestItems)[0] ?? ["", []];
       const keyOf = (write: NativeWriteRequest) => `${write.PutRequest?.Item.pk}|${write.PutRequest?.Item.sk}`;
       const fresh = requests.filter((write) => !state.stuck.has(keyOf(write)));
-      const kept = fresh.slice(0, mode.keep);
+      const written = fresh.slice(0, mode.keep);
       for (const write of fresh.slice(mode.keep)) state.stuck.add(keyOf(write));
-      if (kept.length > 0) await client.batchWriteItem({ RequestItems: { [table]: kept } });
+      if (written.length > 0) await client.batchWriteItem({ RequestItems: { [table]: written } });
       const left = requests.filter((write) => state.stuck.has(keyOf(write)));
       return { UnprocessedItems: left.length > 0 ? { [table]: left } : {} };
     },

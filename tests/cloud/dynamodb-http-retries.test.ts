@@ -303,7 +303,7 @@ describe("DynamoDBHttpClient deadline", () => {
   });
 
   test("backoff past deadline not started", async () => {
-    // The clock stands still, so 200 ms stay before the deadline, less than the 250 ms throttling backoff.
+    // The clock does not move, so 200 ms remain before the deadline, less than the 250 ms throttling backoff.
     const { client, sleeps } = harness([dynamoError(400, "ThrottlingException", "rate exceeded"), ok({})], { now: () => 1_000_000 });
 
     const error = await dynamoFailureOf(client.getItem(GET_SHOP, { deadlineEpochMs: 1_000_200 }));
